@@ -1,0 +1,61 @@
+#pragma once
+// Small typed connections between models, so a model never knows what is on the other side:
+// an IrqLine from a peripheral to an interrupt controller input, and a ByteSink for serial
+// data leaving a UART (terminal, file, test capture, another UART).
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "common/VirtualTime.h"
+
+namespace mt3620 {
+
+/// Receives interrupt request levels; implemented by the NVIC.
+class IrqController {
+public:
+    virtual ~IrqController() = default;
+    virtual void setIrqLevel(unsigned irq, bool level) = 0;
+};
+
+/// One interrupt output of a peripheral. Unconnected lines only remember their level.
+class IrqLine {
+public:
+    void connect(IrqController* controller, unsigned irq) {
+        controller_ = controller;
+        irq_ = irq;
+        if (controller_) controller_->setIrqLevel(irq_, level_);
+    }
+    void set(bool level) {
+        if (level == level_) return;
+        level_ = level;
+        if (controller_) controller_->setIrqLevel(irq_, level_);
+    }
+    bool level() const { return level_; }
+    unsigned number() const { return irq_; }
+
+private:
+    IrqController* controller_ = nullptr;
+    unsigned irq_ = 0;
+    bool level_ = false;
+};
+
+/// Where transmitted serial bytes go. `time` is the virtual time the byte finished sending.
+class ByteSink {
+public:
+    virtual ~ByteSink() = default;
+    virtual void receiveByte(std::uint8_t byte, Picos time) = 0;
+};
+
+/// A UART's transmit side fans out to any number of sinks.
+class ByteOutput {
+public:
+    void connect(ByteSink* sink) { sinks_.push_back(sink); }
+    void send(std::uint8_t byte, Picos time) {
+        for (ByteSink* s : sinks_) s->receiveByte(byte, time);
+    }
+
+private:
+    std::vector<ByteSink*> sinks_;
+};
+
+}  // namespace mt3620
