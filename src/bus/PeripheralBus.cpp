@@ -1,0 +1,122 @@
+#include "bus/PeripheralBus.h"
+
+#include <unicorn/unicorn.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mt3620 {
+
+PeripheralBus::PeripheralBus(CoreId core, Log& log) : core_(core), log_(log) {}
+
+void PeripheralBus::map(std::uint32_t base, MmioDevice& device, std::uint32_t owners) {
+    Mapping m{base, base + device.size(), &device, owners};
+    auto it = std::lower_bound(mappings_.begin(), mappings_.end(), base,
+                               [](const Mapping& a, std::uint32_t b) { return a.base < b; });
+    if ((it != mappings_.end() && it->base < m.end) || (it != mappings_.begin() && std::prev(it)->end > base))
+        throw std::logic_error("peripheral " + device.name() + " overlaps another block");
+    mappings_.insert(it, m);
+    last_ = nullptr;
+}
+
+void PeripheralBus::setOwners(const MmioDevice& device, std::uint32_t owners) {
+    for (Mapping& m : mappings_)
+        if (m.device == &device) m.owners = owners;
+}
+
+void PeripheralBus::addWindow(std::uint32_t base, std::uint32_t size) {
+    windows_.push_back(Window{this, base, size});
+}
+
+void PeripheralBus::attach(uc_struct* uc) {
+    for (Window& w : windows_) {
+        uc_err err = uc_mmio_map(uc, w.base, w.size, &PeripheralBus::mmioRead, &w,
+                                 &PeripheralBus::mmioWrite, &w);
+        if (err != UC_ERR_OK)
+            throw std::runtime_error("cannot map peripheral window: " + std::string(uc_strerror(err)));
+    }
+}
+
+const PeripheralBus::Mapping* PeripheralBus::lookup(std::uint32_t addr) {
+    if (last_ && addr >= last_->base && addr < last_->end) return last_;
+    auto it = std::upper_bound(mappings_.begin(), mappings_.end(), addr,
+                               [](std::uint32_t a, const Mapping& m) { return a < m.base; });
+    if (it == mappings_.begin()) return nullptr;
+    --it;
+    if (addr >= it->end) return nullptr;
+    last_ = &*it;
+    return last_;
+}
+
+MmioDevice* PeripheralBus::deviceAt(std::uint32_t addr) {
+    const Mapping* m = lookup(addr);
+    return m ? m->device : nullptr;
+}
+
+std::uint32_t PeripheralBus::read(std::uint32_t addr, unsigned size) {
+    const Mapping* m = lookup(addr);
+    if (!m) {
+        unassigned(addr, size, false, 0);
+        return 0;
+    }
+    if (!(m->owners & coreBit(core_))) {
+        denied(*m, addr, false);
+        return 0;
+    }
+    std::uint32_t value = 0;
+    if (!m->device->read(addr - m->base, size, value)) unhandled(*m, addr, false, 0);
+    if (trace_)
+        log_.trace(coreName(core_), "read  {:#010x} {}.{} -> {:#x}", addr, m->device->name(),
+                   m->device->registerName(addr - m->base), value);
+    return value;
+}
+
+void PeripheralBus::write(std::uint32_t addr, unsigned size, std::uint32_t value) {
+    const Mapping* m = lookup(addr);
+    if (!m) {
+        unassigned(addr, size, true, value);
+        return;
+    }
+    if (!(m->owners & coreBit(core_))) {
+        denied(*m, addr, true);
+        return;
+    }
+    if (trace_)
+        log_.trace(coreName(core_), "write {:#010x} {}.{} <- {:#x}", addr, m->device->name(),
+                   m->device->registerName(addr - m->base), value);
+    if (!m->device->write(addr - m->base, size, value)) unhandled(*m, addr, true, value);
+}
+
+void PeripheralBus::unassigned(std::uint32_t addr, unsigned size, bool is_write, std::uint32_t value) {
+    log_.warnOnce(fmt::format("{}:{:x}", coreName(core_), addr), coreName(core_),
+                  "{} of unmodelled address {:#010x} at PC {:#010x} ({}; {})",
+                  is_write ? "write" : "read", addr, currentPc(),
+                  is_write ? fmt::format("value {:#x} ignored", value) : std::string("reads as 0"),
+                  "no peripheral model here");
+}
+
+void PeripheralBus::unhandled(const Mapping& m, std::uint32_t addr, bool is_write, std::uint32_t value) {
+    log_.warnOnce(fmt::format("{}:{:x}", coreName(core_), addr), coreName(core_),
+                  "{} of unmodelled register {}+{:#x} ({:#010x}) at PC {:#010x} ({})",
+                  is_write ? "write" : "read", m.device->name(), addr - m.base, addr, currentPc(),
+                  is_write ? fmt::format("value {:#x} ignored", value) : std::string("reads as 0"));
+}
+
+void PeripheralBus::denied(const Mapping& m, std::uint32_t addr, bool is_write) {
+    log_.warn(coreName(core_), "firewall: {} of {} at {:#010x} (PC {:#010x}) denied: {} is not assigned to this core",
+              is_write ? "write" : "read", m.device->name(), addr, currentPc(), m.device->name());
+    if (on_denied_) on_denied_(addr, is_write);
+}
+
+std::uint64_t PeripheralBus::mmioRead(uc_struct*, std::uint64_t offset, unsigned size, void* user) {
+    auto* w = static_cast<Window*>(user);
+    return w->bus->read(w->base + static_cast<std::uint32_t>(offset), size);
+}
+
+void PeripheralBus::mmioWrite(uc_struct*, std::uint64_t offset, unsigned size, std::uint64_t value,
+                              void* user) {
+    auto* w = static_cast<Window*>(user);
+    w->bus->write(w->base + static_cast<std::uint32_t>(offset), size, static_cast<std::uint32_t>(value));
+}
+
+}  // namespace mt3620

@@ -1,0 +1,156 @@
+#include "cli/RunCommand.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+
+#include "image/RtAppImage.h"
+#include "machine/Machine.h"
+#include "periph/MtkUart.h"
+
+namespace mt3620::cli {
+
+namespace {
+
+/// Writes a UART's bytes to the terminal. When both cores print there, each line is prefixed
+/// with the core name so the two streams stay readable.
+class TerminalSink : public ByteSink {
+public:
+    explicit TerminalSink(std::string prefix) : prefix_(std::move(prefix)) {}
+    void receiveByte(std::uint8_t byte, Picos) override {
+        if (at_line_start_ && !prefix_.empty()) std::fputs(prefix_.c_str(), stdout);
+        at_line_start_ = byte == '\n';
+        std::fputc(byte, stdout);
+        if (byte == '\n') std::fflush(stdout);
+    }
+
+private:
+    std::string prefix_;
+    bool at_line_start_ = true;
+};
+
+class FileSink : public ByteSink {
+public:
+    explicit FileSink(const std::string& path) : out_(path, std::ios::binary) {}
+    bool ok() const { return static_cast<bool>(out_); }
+    void receiveByte(std::uint8_t byte, Picos) override {
+        out_.put(static_cast<char>(byte));
+        if (byte == '\n') out_.flush();
+    }
+
+private:
+    std::ofstream out_;
+};
+
+std::shared_ptr<spdlog::logger> makeLogger(const std::string& level) {
+    auto logger = std::make_shared<spdlog::logger>("mt3620-emu", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    logger->set_pattern("%^%l%$ %v");
+    logger->set_level(spdlog::level::from_str(level));
+    return logger;
+}
+
+int fail(spdlog::logger& log, const std::string& message) {
+    log.error("{}", message);
+    return 2;
+}
+
+}  // namespace
+
+void addRunOptions(CLI::App& cmd, RunOptions& o) {
+    cmd.add_option("--m4-0", o.m4_0, "Real-time app ELF for M4 core 0")->check(CLI::ExistingFile);
+    cmd.add_option("--m4-1", o.m4_1, "Real-time app ELF for M4 core 1")->check(CLI::ExistingFile);
+    cmd.add_option("--time-limit", o.time_limit,
+                   "Stop after this much virtual time (e.g. 500ms, 5s); default: run until every core is idle");
+    cmd.add_option("--uart-out", o.uart_out,
+                   "Write a core's debug UART to a file instead of the terminal: FILE (core m4-0) or "
+                   "CORE=FILE, e.g. m4-1=core1.txt; repeatable");
+    cmd.add_option("--log-level", o.log_level, "Log level: trace, debug, info, warn, error, off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+        ->capture_default_str();
+    cmd.add_flag("--trace", o.trace, "Log every peripheral register access (implies --log-level trace)");
+    cmd.add_flag("--keep-going", o.keep_going, "Exit 0 even if a core halted on a fault");
+    cmd.add_option("--quantum", o.quantum, "Longest virtual time one core runs before the next takes a turn")
+        ->capture_default_str();
+}
+
+int runCommand(const RunOptions& o) {
+    auto logger = makeLogger(o.trace ? "trace" : o.log_level);
+    if (o.m4_0.empty() && o.m4_1.empty()) return fail(*logger, "run: nothing to run: give --m4-0 and/or --m4-1");
+
+    std::optional<Picos> limit;
+    if (!o.time_limit.empty()) {
+        limit = parseDuration(o.time_limit);
+        if (!limit) return fail(*logger, "run: --time-limit '" + o.time_limit + "': expected a duration with a unit, e.g. 500ms or 5s");
+    }
+    auto quantum = parseDuration(o.quantum);
+    if (!quantum || *quantum == 0) return fail(*logger, "run: --quantum '" + o.quantum + "': expected a non-zero duration, e.g. 200us");
+
+    MachineConfig config;
+    config.logger = logger;
+    config.trace = o.trace;
+    config.quantum = *quantum;
+    Machine machine(config);
+
+    struct Load {
+        CoreId core;
+        const std::string& path;
+    };
+    std::vector<CoreId> loaded;
+    for (const Load& l : {Load{CoreId::M4_0, o.m4_0}, Load{CoreId::M4_1, o.m4_1}}) {
+        if (l.path.empty()) continue;
+        try {
+            machine.loadRtApp(l.core, RtAppImage::load(l.path));
+        } catch (const std::exception& e) {
+            return fail(*logger, std::string("cannot load ") + std::string(coreName(l.core)) + " image: " + e.what());
+        }
+        loaded.push_back(l.core);
+    }
+
+    // UART routing: files where asked, the terminal otherwise.
+    std::map<CoreId, std::string> files;
+    for (const std::string& spec : o.uart_out) {
+        auto eq = spec.find('=');
+        CoreId core = CoreId::M4_0;
+        std::string path = spec;
+        if (eq != std::string::npos) {
+            auto c = parseCoreName(spec.substr(0, eq));
+            if (!c || *c == CoreId::A7) return fail(*logger, "run: --uart-out '" + spec + "': unknown core '" + spec.substr(0, eq) + "' (use m4-0 or m4-1)");
+            core = *c;
+            path = spec.substr(eq + 1);
+        }
+        files[core] = path;
+    }
+    std::vector<std::unique_ptr<ByteSink>> sinks;
+    const bool prefix = loaded.size() > 1;
+    for (CoreId core : loaded) {
+        auto it = files.find(core);
+        if (it != files.end()) {
+            auto sink = std::make_unique<FileSink>(it->second);
+            if (!sink->ok()) return fail(*logger, "run: --uart-out: cannot open '" + it->second + "' for writing");
+            machine.m4(core).debug_uart->tx.connect(sink.get());
+            sinks.push_back(std::move(sink));
+        } else {
+            auto sink = std::make_unique<TerminalSink>(prefix ? std::string(coreName(core)) + "| " : "");
+            machine.m4(core).debug_uart->tx.connect(sink.get());
+            sinks.push_back(std::move(sink));
+        }
+    }
+
+    Machine::StopReason why = machine.runFor(limit.value_or(kNever));
+    std::fflush(stdout);
+    machine.log().info("machine", "stopped: {}", Machine::stopReasonName(why));
+
+    int halted = 0;
+    for (CoreId core : loaded)
+        if (machine.m4(core).core.state() == CoreState::Halted) ++halted;
+    if (halted && !o.keep_going) {
+        logger->error("run: {} core{} halted on a fault (see the report above)", halted, halted > 1 ? "s" : "");
+        return 3;
+    }
+    return 0;
+}
+
+}  // namespace mt3620::cli

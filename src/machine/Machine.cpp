@@ -1,0 +1,131 @@
+#include "machine/Machine.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "periph/ClockControl.h"
+#include "periph/GptTimer.h"
+#include "periph/MtkUart.h"
+
+namespace mt3620 {
+
+M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegion& a7_ram)
+    : id(core_id),
+      tcm(std::string(coreName(core_id)) + ".TCM", kTcmBase, kTcmSize),
+      sysram(std::string(coreName(core_id)) + ".SYSRAM", kSysramBase, kSysramSize),
+      xip(std::string(coreName(core_id)) + ".XIP", kXipBase, kXipSize),
+      bus(core_id, log),
+      core(core_id, scheduler, log) {
+    const std::string prefix = std::string(coreName(core_id)) + ".";
+    debug_uart = std::make_unique<MtkUart>(prefix + "debug-uart", scheduler, log);
+    gpt = std::make_unique<GptTimer>(prefix + "GPT", scheduler, log, [this] { return core.clockHz(); });
+    clock = std::make_unique<ClockControl>(prefix + "clock", log);
+    clock->on_clock_change = [this](std::uint64_t hz) {
+        core.setClockHz(hz);
+        gpt->cpuClockChanged();  // GPT4 counts CPU cycles
+    };
+    debug_uart->tx.connect(&debug_uart_capture);
+
+    // Per-core blocks are owned by their own core (reference section 5).
+    const std::uint32_t own = coreBit(core_id);
+    bus.map(kClockControlBase, *clock, own);
+    bus.map(kGptBase, *gpt, own);
+    bus.map(kDebugUartBase, *debug_uart, own);
+    bus.addWindow(kM4LocalPeriphBase, kM4LocalPeriphSize);
+    bus.addWindow(kSharedPeriphBase, kSharedPeriphSize);
+    bus.addWindow(0xE000'0000, 0x0010'0000);  // Private Peripheral Bus: SCS (NVIC, SCB, SysTick)
+
+    core.mapMemory(tcm, /*writable=*/true, /*executable=*/true);
+    core.mapMemory(sysram, true, true);
+    core.mapMemory(xip, /*writable=*/false, /*executable=*/true);  // read-only flash window
+    core.mapMemory(a7_ram, true, false);                            // intercore buffers
+    core.attachBus(bus);
+}
+
+M4Subsystem::~M4Subsystem() = default;
+
+Machine::Machine(MachineConfig config)
+    : config_(std::move(config)), log_(config_.logger), a7_ram_("A7-RAM", kA7RamBase, kA7RamSize) {
+    log_.setTimeSource(&scheduler_);
+    scheduler_.setDeadlineListener([this](Picos t) { onTimerArmed(t); });
+    m4_[0] = std::make_unique<M4Subsystem>(CoreId::M4_0, scheduler_, log_, a7_ram_);
+    m4_[1] = std::make_unique<M4Subsystem>(CoreId::M4_1, scheduler_, log_, a7_ram_);
+    for (auto& m : m4_) m->bus.setTrace(config_.trace);
+}
+
+Machine::~Machine() = default;
+
+M4Subsystem& Machine::m4(CoreId core) {
+    if (core == CoreId::M4_0) return *m4_[0];
+    if (core == CoreId::M4_1) return *m4_[1];
+    throw std::invalid_argument("not an M4 core: " + std::string(coreName(core)));
+}
+
+std::vector<Core*> Machine::cores() { return {&m4_[0]->core, &m4_[1]->core}; }
+
+void Machine::loadRtApp(CoreId core_id, const RtAppImage& image) {
+    M4Subsystem& m = m4(core_id);
+    m.tcm.clear();
+    m.sysram.clear();
+    m.xip.clear();
+    for (const RtAppImage::Segment& seg : image.segments) {
+        RamRegion& region = seg.region == Region::Tcm ? m.tcm : seg.region == Region::Sysram ? m.sysram : m.xip;
+        std::uint8_t* dst = region.at(seg.vaddr);
+        std::memcpy(dst, seg.data.data(), seg.data.size());
+        // The Azure Sphere loader zeroes MemSiz - FileSiz; samples do not clear .bss themselves.
+        std::memset(dst + seg.data.size(), 0, seg.memsz - seg.data.size());
+    }
+    m.image = image;
+    for (auto* dev : std::initializer_list<MmioDevice*>{m.debug_uart.get(), m.gpt.get(), m.clock.get()})
+        dev->reset();
+    m.core.setClockHz(m.clock->coreHz());
+    // The OS starts RTApps with the FPU usable (reference 2.4: CPACR CP10/CP11 full access).
+    m.core.reset(image.entry, image.initial_sp, image.reset_pc);
+    log_.info(coreName(core_id), "loaded {} (entry {:#010x}, {} segment{})", image.name, image.entry,
+              image.segments.size(), image.segments.size() == 1 ? "" : "s");
+}
+
+void Machine::onTimerArmed(Picos deadline) {
+    if (running_) running_->shortenQuantum(deadline);
+}
+
+Machine::StopReason Machine::runFor(Picos duration, const std::function<bool()>& until) {
+    const Picos start = scheduler_.machineTime();
+    const Picos end = duration >= kNever - start ? kNever : start + duration;
+    for (;;) {
+        if (until && until()) return StopReason::Condition;
+        const Picos now = scheduler_.machineTime();
+        if (now >= end) return StopReason::TimeLimit;
+
+        bool any_running = false, any_loaded = false, all_halted = true;
+        for (Core* c : cores()) {
+            CoreState s = c->state();
+            any_running |= s == CoreState::Running;
+            any_loaded |= s != CoreState::Empty;
+            if (s != CoreState::Empty && s != CoreState::Halted) all_halted = false;
+        }
+        const Picos next = scheduler_.nextDeadline();
+        if (!any_running && next == kNever) return any_loaded && all_halted ? StopReason::Halted : StopReason::Idle;
+
+        Picos target = std::min(next, end);
+        if (any_running) target = std::min(target, now + config_.quantum);
+        for (Core* c : cores()) {
+            running_ = c;
+            c->runUntil(target);
+        }
+        running_ = nullptr;
+        scheduler_.advanceTo(target);
+    }
+}
+
+const char* Machine::stopReasonName(StopReason r) {
+    switch (r) {
+        case StopReason::TimeLimit: return "time limit reached";
+        case StopReason::Condition: return "condition met";
+        case StopReason::Idle: return "all cores idle with nothing scheduled";
+        case StopReason::Halted: return "all cores halted";
+    }
+    return "?";
+}
+
+}  // namespace mt3620

@@ -1,0 +1,112 @@
+#pragma once
+// The whole emulated MT3620: virtual clock and event queue, shared memory, the per-core memory
+// maps and peripheral buses, the cores, and the run loop that advances them in quanta.
+//
+// Run loop (DESIGN.md 3.3): cores run round-robin up to a common target time (the end of the
+// quantum, or the next timer deadline, whichever is first); then due timers fire. Cores that
+// sleep (WFI) do not execute, so when every core sleeps time jumps straight to the next event.
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bus/Firewall.h"
+#include "bus/PeripheralBus.h"
+#include "bus/RamRegion.h"
+#include "common/Log.h"
+#include "cpu/CortexM4.h"
+#include "image/RtAppImage.h"
+#include "machine/CoreId.h"
+#include "machine/Scheduler.h"
+#include "machine/SerialCapture.h"
+
+namespace mt3620 {
+
+class MtkUart;
+class GptTimer;
+class ClockControl;
+
+/// Memory map constants (reference section 2.1).
+constexpr std::uint32_t kA7RamBase = 0x8000'0000;
+constexpr std::uint32_t kA7RamSize = 4 * 1024 * 1024;
+constexpr std::uint32_t kM4LocalPeriphBase = 0x2000'0000;  // core-local blocks
+constexpr std::uint32_t kM4LocalPeriphSize = 0x0200'0000;
+constexpr std::uint32_t kSharedPeriphBase = 0x3000'0000;   // blocks shared by all cores
+constexpr std::uint32_t kSharedPeriphSize = 0x1000'0000;
+constexpr std::uint32_t kDebugUartBase = 0x2104'0000;
+constexpr std::uint32_t kGptBase = 0x2103'0000;
+constexpr std::uint32_t kClockControlBase = 0x2101'0000;
+
+struct MachineConfig {
+    std::shared_ptr<spdlog::logger> logger;  // null: warnings to stderr
+    bool trace = false;                      // log every peripheral access
+    Picos quantum = 200 * kPicosPerMicro;    // longest stretch one core runs before the next
+};
+
+/// One IO Cortex-M4 with everything private to it.
+struct M4Subsystem {
+    M4Subsystem(CoreId id, Scheduler& scheduler, Log& log, RamRegion& a7_ram);
+    ~M4Subsystem();
+
+    CoreId id;
+    RamRegion tcm;
+    RamRegion sysram;
+    RamRegion xip;
+    PeripheralBus bus;
+    CortexM4 core;
+    std::unique_ptr<MtkUart> debug_uart;
+    std::unique_ptr<GptTimer> gpt;
+    std::unique_ptr<ClockControl> clock;
+    SerialCapture debug_uart_capture;
+    std::optional<RtAppImage> image;
+};
+
+class Machine {
+public:
+    enum class StopReason {
+        TimeLimit,   // the requested virtual duration elapsed
+        Condition,   // the caller's condition became true
+        Idle,        // every core sleeps or is empty and nothing is scheduled: nothing can happen
+        Halted,      // every loaded core halted (fault or lockup)
+    };
+
+    explicit Machine(MachineConfig config = {});
+    ~Machine();
+    Machine(const Machine&) = delete;
+    Machine& operator=(const Machine&) = delete;
+
+    /// Loads an RTApp onto an M4 core and resets the core to its vector table.
+    void loadRtApp(CoreId core, const RtAppImage& image);
+
+    /// Runs for `duration` of virtual time, or until `until` returns true (checked between
+    /// quanta and after timer events).
+    StopReason runFor(Picos duration, const std::function<bool()>& until = {});
+
+    Picos now() const { return scheduler_.machineTime(); }
+    Scheduler& scheduler() { return scheduler_; }
+    Log& log() { return log_; }
+    Firewall& firewall() { return firewall_; }
+    RamRegion& a7Ram() { return a7_ram_; }
+
+    /// The M4 subsystem of core M4_0 or M4_1.
+    M4Subsystem& m4(CoreId core);
+    /// Every core slot that exists (the A7 slot is reserved for high-level apps).
+    std::vector<Core*> cores();
+
+    static const char* stopReasonName(StopReason r);
+
+private:
+    void onTimerArmed(Picos deadline);
+
+    MachineConfig config_;
+    Log log_;
+    Scheduler scheduler_;
+    Firewall firewall_;
+    RamRegion a7_ram_;
+    std::array<std::unique_ptr<M4Subsystem>, 2> m4_;
+    Core* running_ = nullptr;
+};
+
+}  // namespace mt3620
