@@ -15,21 +15,34 @@ namespace mt3620::cli {
 
 namespace {
 
-/// Writes a UART's bytes to the terminal. When both cores print there, each line is prefixed
-/// with the core name so the two streams stay readable.
+/// Writes a UART's bytes to the terminal. With one core, bytes go out as they come. When both
+/// cores print there, whole lines are written, each prefixed with the core name, so the two
+/// streams stay readable.
 class TerminalSink : public ByteSink {
 public:
     explicit TerminalSink(std::string prefix) : prefix_(std::move(prefix)) {}
+    ~TerminalSink() override {
+        if (!line_.empty()) flushLine();
+    }
     void receiveByte(std::uint8_t byte, Picos) override {
-        if (at_line_start_ && !prefix_.empty()) std::fputs(prefix_.c_str(), stdout);
-        at_line_start_ = byte == '\n';
-        std::fputc(byte, stdout);
-        if (byte == '\n') std::fflush(stdout);
+        if (prefix_.empty()) {
+            std::fputc(byte, stdout);
+            if (byte == '\n') std::fflush(stdout);
+            return;
+        }
+        line_.push_back(static_cast<char>(byte));
+        if (byte == '\n') flushLine();
     }
 
 private:
+    void flushLine() {
+        std::fputs(prefix_.c_str(), stdout);
+        std::fwrite(line_.data(), 1, line_.size(), stdout);
+        std::fflush(stdout);
+        line_.clear();
+    }
     std::string prefix_;
-    bool at_line_start_ = true;
+    std::string line_;
 };
 
 class FileSink : public ByteSink {

@@ -86,7 +86,11 @@ void Machine::loadRtApp(CoreId core_id, const RtAppImage& image) {
 }
 
 void Machine::onTimerArmed(Picos deadline) {
-    if (running_) running_->shortenQuantum(deadline);
+    // A core armed a timer inside the current round: end the round there, so the event fires
+    // on time and no core runs past it unaware.
+    if (!running_ || deadline >= round_target_) return;
+    round_target_ = deadline;
+    running_->shortenQuantum(deadline);
 }
 
 Machine::StopReason Machine::runFor(Picos duration, const std::function<bool()>& until) {
@@ -107,14 +111,14 @@ Machine::StopReason Machine::runFor(Picos duration, const std::function<bool()>&
         const Picos next = scheduler_.nextDeadline();
         if (!any_running && next == kNever) return any_loaded && all_halted ? StopReason::Halted : StopReason::Idle;
 
-        Picos target = std::min(next, end);
-        if (any_running) target = std::min(target, now + config_.quantum);
+        round_target_ = std::min(next, end);
+        if (any_running) round_target_ = std::min(round_target_, now + config_.quantum);
         for (Core* c : cores()) {
             running_ = c;
-            c->runUntil(target);
+            c->runUntil(round_target_);  // may lower round_target_ (onTimerArmed)
         }
         running_ = nullptr;
-        scheduler_.advanceTo(target);
+        scheduler_.advanceTo(round_target_);
     }
 }
 

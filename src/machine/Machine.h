@@ -107,6 +107,7 @@ private:
     RamRegion a7_ram_;
     std::array<std::unique_ptr<M4Subsystem>, 2> m4_;
     Core* running_ = nullptr;
+    Picos round_target_ = 0;  // where the current round of core runs ends
 };
 
 }  // namespace mt3620

@@ -1,0 +1,58 @@
+#pragma once
+// Shared helpers for end-to-end tests: firmware paths, running the CLI, reading files.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+#include "common/VirtualTime.h"
+
+namespace e2e {
+
+inline std::string firmware(const std::string& name) { return std::string(FIRMWARE_DIR) + "/" + name + ".elf"; }
+
+inline std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
+/// Runs the mt3620-emu executable with `args` (a shell-quoted string).
+inline CommandResult runEmu(const std::string& args) {
+    static int counter = 0;
+    std::string err_path = std::string(TEST_TMP_DIR) + "/stderr-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(counter++) + ".txt";
+    std::system(("mkdir -p " + std::string(TEST_TMP_DIR)).c_str());
+    std::string cmd = std::string(EMU_EXE) + " " + args + " 2>" + err_path;
+    CommandResult r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return r;
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    int status = ::pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = readFile(err_path);
+    return r;
+}
+
+inline std::string tmpPath(const std::string& name) {
+    std::system(("mkdir -p " + std::string(TEST_TMP_DIR)).c_str());
+    return std::string(TEST_TMP_DIR) + "/" + name;
+}
+
+constexpr mt3620::Picos ms(std::uint64_t n) { return n * mt3620::kPicosPerMilli; }
+constexpr mt3620::Picos sec(std::uint64_t n) { return n * mt3620::kPicosPerSecond; }
+
+}  // namespace e2e
