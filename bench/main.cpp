@@ -1,0 +1,275 @@
+// mt3620-bench: performance figures for the emulator (see bench/README.md).
+//
+//  1. compute-bench.elf (about 1.5e9 guest instructions) until "bench done": guest
+//     instructions, host seconds, MIPS; the checksum must match EXPECTED_CHECKSUM.
+//  2. hello.elf and tick-tock.elf for 10 virtual seconds: host seconds and the
+//     virtual/host time ratio (how fast idle / busy-waiting firmware runs).
+//  3. The same workload built for QEMU's mps2-an386 (compute-bench-qemu.elf) under
+//     qemu-system-arm, timed wall-clock: emulator/qemu time ratio and MIPS for both.
+//
+// Usage: mt3620-bench [--firmware-dir DIR] [--only compute|idle|qemu]...
+// Exit status: 0 when every figure was measured (and checksums matched), 1 otherwise.
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <string>
+#include <unistd.h>
+
+#include "common/VirtualTime.h"
+#include "image/RtAppImage.h"
+#include "machine/Machine.h"
+
+#ifndef FIRMWARE_DIR
+#define FIRMWARE_DIR "build/firmware"
+#endif
+#ifndef SOURCE_DIR
+#define SOURCE_DIR "."
+#endif
+
+namespace {
+
+using namespace mt3620;
+using Clock = std::chrono::steady_clock;
+
+constexpr double kTargetMips = 400.0;
+constexpr Picos kIdleRun = 10 * kPicosPerSecond;
+// Ceiling for the compute run: 1.5e9 instructions at 26 MHz is about 58 virtual seconds.
+constexpr Picos kComputeLimit = 600 * kPicosPerSecond;
+
+/// 1.52e9 style: three significant digits, plain exponent.
+std::string sci(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2e", v);  // "1.52e+09"
+    std::string s = buf;
+    auto e = s.find('e');
+    if (e == std::string::npos) return s;
+    std::string mant = s.substr(0, e), exp = s.substr(e + 1);
+    bool neg = !exp.empty() && exp[0] == '-';
+    if (!exp.empty() && (exp[0] == '+' || exp[0] == '-')) exp.erase(0, 1);
+    while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
+    return mant + "e" + (neg ? "-" : "") + exp;
+}
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string readFirstWord(const std::string& path) {
+    std::ifstream in(path);
+    std::string word;
+    in >> word;
+    return word;
+}
+
+/// The hex value after `prefix` in `text` ("bench done 0x1234abcd" -> "0x1234abcd").
+std::optional<std::string> findValueAfter(const std::string& text, const std::string& prefix) {
+    auto pos = text.find(prefix);
+    if (pos == std::string::npos) return std::nullopt;
+    pos += prefix.size();
+    auto end = text.find_first_of("\r\n", pos);
+    if (end == std::string::npos) return std::nullopt;  // line not complete
+    return text.substr(pos, end - pos);
+}
+
+struct ComputeResult {
+    std::uint64_t instructions = 0;
+    double host_seconds = 0;
+};
+
+std::optional<ComputeResult> benchCompute(const std::string& fw_dir, const std::string& expected) {
+    const std::string elf = fw_dir + "/compute-bench.elf";
+    Machine machine;
+    machine.loadRtApp(CoreId::M4_0, RtAppImage::load(elf));
+    M4Subsystem& m4 = machine.m4(CoreId::M4_0);
+
+    // Checked between quanta: only look at the text when a new line has arrived.
+    std::size_t seen_lines = 0;
+    bool done = false;
+    auto until = [&] {
+        const auto& lines = m4.debug_uart_capture.lines();
+        for (; seen_lines < lines.size(); ++seen_lines)
+            if (lines[seen_lines].text.rfind("bench done", 0) == 0) done = true;
+        return done;
+    };
+
+    const auto start = Clock::now();
+    const Machine::StopReason why = machine.runFor(kComputeLimit, until);
+    const double secs = secondsSince(start);
+    const std::uint64_t instructions = m4.core.instructions();
+
+    if (!done) {
+        std::printf("compute-bench: FAILED: no \"bench done\" line (stopped: %s after %s instructions, %.2f s)\n",
+                    Machine::stopReasonName(why), sci(double(instructions)).c_str(), secs);
+        return std::nullopt;
+    }
+    const double mips = double(instructions) / secs / 1e6;
+    std::printf("compute-bench: %s instructions in %.2f s = %.0f MIPS (target >= %.0f%s)\n",
+                sci(double(instructions)).c_str(), secs, mips, kTargetMips, mips >= kTargetMips ? "" : ", BELOW TARGET");
+    std::printf("compute-bench: %.2f virtual s at %" PRIu64 " MHz in %.2f host s = %.1fx real time\n",
+                double(machine.now()) / double(kPicosPerSecond), m4.core.clockHz() / 1000000, secs,
+                double(machine.now()) / double(kPicosPerSecond) / secs);
+
+    const auto got = findValueAfter(m4.debug_uart_capture.text(), "bench done ");
+    const bool ok = got && *got == expected;
+    std::printf("compute-bench checksum: %s (expected %s, %s)\n", got ? got->c_str() : "?", expected.c_str(),
+                ok ? "ok" : "MISMATCH");
+    if (!ok) return std::nullopt;
+    return ComputeResult{instructions, secs};
+}
+
+bool benchIdle(const std::string& fw_dir, const char* name) {
+    const std::string elf = fw_dir + "/" + name + ".elf";
+    Machine machine;
+    machine.loadRtApp(CoreId::M4_0, RtAppImage::load(elf));
+    M4Subsystem& m4 = machine.m4(CoreId::M4_0);
+
+    const auto start = Clock::now();
+    const Machine::StopReason why = machine.runFor(kIdleRun);
+    const double secs = secondsSince(start);
+    const double virt = double(machine.now()) / double(kPicosPerSecond);
+
+    if (why != Machine::StopReason::TimeLimit && why != Machine::StopReason::Idle) {
+        std::printf("%s: FAILED: stopped early (%s) at %.3f virtual s\n", name, Machine::stopReasonName(why), virt);
+        return false;
+    }
+    const double instructions = double(m4.core.instructions());
+    std::printf("%s: %.1f virtual s in %.2f host s = %.1fx real time (%s guest instructions = %.0f MIPS, %zu UART lines)\n",
+                name, virt, secs, virt / secs, sci(instructions).c_str(), instructions / secs / 1e6,
+                m4.debug_uart_capture.lines().size());
+    return true;
+}
+
+/// First executable called `name` on PATH.
+std::optional<std::string> findOnPath(const std::string& name) {
+    const char* path = std::getenv("PATH");
+    if (!path) return std::nullopt;
+    std::string dirs = path;
+    std::size_t pos = 0;
+    while (pos <= dirs.size()) {
+        auto end = dirs.find(':', pos);
+        if (end == std::string::npos) end = dirs.size();
+        std::string dir = dirs.substr(pos, end - pos);
+        if (dir.empty()) dir = ".";
+        std::string candidate = dir + "/" + name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+        pos = end + 1;
+    }
+    return std::nullopt;
+}
+
+std::string shellQuote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+bool benchQemu(const std::string& fw_dir, const std::string& expected, const std::optional<ComputeResult>& emu) {
+    const auto qemu = findOnPath("qemu-system-arm");
+    if (!qemu) {
+        std::printf("qemu-system-arm not found: install package qemu-system-arm for the side-by-side figure\n");
+        return true;
+    }
+    const std::string elf = fw_dir + "/compute-bench-qemu.elf";
+    if (!std::filesystem::exists(elf)) {
+        std::printf("qemu-system-arm: FAILED: %s not found (build the firmware samples)\n", elf.c_str());
+        return false;
+    }
+    // stdin from /dev/null: with -nographic QEMU would otherwise put a terminal in raw mode.
+    const std::string cmd = shellQuote(*qemu) +
+                            " -M mps2-an386 -nographic -semihosting-config enable=on,target=native -kernel " +
+                            shellQuote(elf) + " </dev/null 2>&1";
+
+    const auto start = Clock::now();
+    FILE* pipe = ::popen(cmd.c_str(), "r");
+    if (!pipe) {
+        std::printf("qemu-system-arm: FAILED: cannot run %s\n", qemu->c_str());
+        return false;
+    }
+    std::string output;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+    const int status = ::pclose(pipe);
+    const double secs = secondsSince(start);
+
+    const auto got = findValueAfter(output, "bench done ");
+    if (status != 0 || !got) {
+        std::printf("qemu-system-arm: FAILED (exit status %d) after %.2f s; output:\n%s\n",
+                    WIFEXITED(status) ? WEXITSTATUS(status) : -1, secs, output.c_str());
+        return false;
+    }
+    const bool ok = *got == expected;
+    if (emu) {
+        const double n_instr = double(emu->instructions);
+        std::printf("qemu-system-arm: %.2f s = %.0f MIPS (at the emulator's %s instructions) vs emulator %.2f s = "
+                    "%.0f MIPS; emulator/qemu time ratio %.2f; checksum %s (%s)\n",
+                    secs, n_instr / secs / 1e6, sci(n_instr).c_str(), emu->host_seconds, n_instr / emu->host_seconds / 1e6,
+                    emu->host_seconds / secs, got->c_str(), ok ? "ok" : "MISMATCH");
+    } else {
+        std::printf("qemu-system-arm: %.2f s for the compute-bench rounds; checksum %s (%s); "
+                    "run the compute figure too for the ratio\n",
+                    secs, got->c_str(), ok ? "ok" : "MISMATCH");
+    }
+    return ok;
+}
+
+int usage(const char* argv0) {
+    std::fprintf(stderr, "usage: %s [--firmware-dir DIR] [--only compute|idle|qemu]...\n", argv0);
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string fw_dir = FIRMWARE_DIR;
+    std::set<std::string> only;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--firmware-dir" && i + 1 < argc) {
+            fw_dir = argv[++i];
+        } else if (arg == "--only" && i + 1 < argc) {
+            const std::string what = argv[++i];
+            if (what != "compute" && what != "idle" && what != "qemu") return usage(argv[0]);
+            only.insert(what);
+        } else {
+            return usage(argv[0]);
+        }
+    }
+    auto want = [&](const char* what) { return only.empty() || only.count(what) > 0; };
+    // The qemu ratio needs the emulator's compute figure.
+    const bool run_compute = want("compute") || want("qemu");
+
+    const std::string expected = readFirstWord(std::string(SOURCE_DIR) + "/firmware-samples/compute-bench/EXPECTED_CHECKSUM");
+    bool ok = true;
+    try {
+        std::optional<ComputeResult> emu;
+        if (run_compute) {
+            emu = benchCompute(fw_dir, expected);
+            if (!emu) ok = false;
+        }
+        std::fflush(stdout);
+        if (want("idle")) {
+            ok = benchIdle(fw_dir, "hello") && ok;
+            std::fflush(stdout);
+            ok = benchIdle(fw_dir, "tick-tock") && ok;
+            std::fflush(stdout);
+        }
+        if (want("qemu")) ok = benchQemu(fw_dir, expected, emu) && ok;
+    } catch (const std::exception& e) {
+        std::printf("mt3620-bench: error: %s\n", e.what());
+        return 1;
+    }
+    return ok ? 0 : 1;
+}
