@@ -22,6 +22,13 @@ constexpr Picos cyclesToPicos(std::uint64_t cycles, std::uint64_t hz) {
     return static_cast<Picos>((static_cast<unsigned __int128>(cycles) * kPicosPerSecond) / hz);
 }
 
+/// Time at which the `cycles`-th tick of a clock of `hz` has happened (rounded up), so that
+/// picosToCycles() of the result is at least `cycles`.
+constexpr Picos cyclesToPicosCeil(std::uint64_t cycles, std::uint64_t hz) {
+    auto num = static_cast<unsigned __int128>(cycles) * kPicosPerSecond;
+    return static_cast<Picos>((num + hz - 1) / hz);
+}
+
 /// Number of whole ticks of a clock of `hz` that fit in `t`.
 constexpr std::uint64_t picosToCycles(Picos t, std::uint64_t hz) {
     return static_cast<std::uint64_t>((static_cast<unsigned __int128>(t) * hz) / kPicosPerSecond);

@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 #include "machine/Scheduler.h"
-#include "trace/Disassembler.h"
 
 namespace mt3620 {
 
@@ -19,10 +18,13 @@ void check(uc_err err, const char* what) {
 }  // namespace
 
 CortexM4::CortexM4(CoreId id, Scheduler& scheduler, Log& log)
-    : id_(id), name_(coreName(id)), scheduler_(scheduler), log_(log) {
+    : id_(id), name_(coreName(id)), scheduler_(scheduler), log_(log),
+      systick_(name_ + ".SysTick", scheduler, log, [this] { return hz_; }),
+      scs_(name_ + ".SCS", nvic_, systick_) {
     check(uc_open(UC_ARCH_ARM, static_cast<uc_mode>(UC_MODE_THUMB | UC_MODE_MCLASS), &uc_), "uc_open");
     check(uc_ctl_set_cpu_model(uc_, UC_CPU_ARM_CORTEX_M4), "select Cortex-M4");
-    // Unicorn reserves a 1 GiB translation buffer by default; a few MiB hold any RTApp.
+    // Unicorn reserves a 1 GiB translation buffer by default; a few MiB hold any RTApp, and
+    // the default costs about a second of kernel time per engine.
     check(uc_ctl(uc_, UC_CTL_WRITE(UC_CTL_TCG_BUFFER_SIZE, 1), 32u * 1024 * 1024), "set TCG buffer size");
     uc_hook h;
     check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&CortexM4::onBlock), this, 1, 0),
@@ -32,7 +34,14 @@ CortexM4::CortexM4(CoreId id, Scheduler& scheduler, Log& log)
     check(uc_hook_add(uc_, &h, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&CortexM4::onInvalidMemory),
                       this, 1, 0),
           "memory hook");
-
+    nvic_.on_change = [this] { onNvicChange(); };
+    systick_.on_tick = [this] { nvic_.setPending(exc::kSysTick); };
+    scs_.current_exception = [this] { return currentException(); };
+    scs_.on_system_reset = [this] {
+        log_.info(name_, "system reset requested (AIRCR.SYSRESETREQ)");
+        if (on_reset_request) on_reset_request("AIRCR.SYSRESETREQ");
+        requestStop();
+    };
 }
 
 CortexM4::~CortexM4() {
@@ -47,8 +56,10 @@ void CortexM4::mapMemory(RamRegion& region, bool writable, bool executable) {
 }
 
 void CortexM4::attachBus(PeripheralBus& bus) {
+    bus.map(SystemControlSpace::kBase, scs_, coreBit(id_));
     bus.attach(uc_);
-    bus.setPcSource([this] { return readReg(UC_ARM_REG_PC); });
+    bus.setPcSource([this] { return block_addr_; });
+    bus.setDenialHandler([this](std::uint32_t addr, bool is_write) { busErrorFromBus(addr, is_write); });
 }
 
 std::uint32_t CortexM4::readReg(int uc_reg) const {
@@ -62,15 +73,28 @@ void CortexM4::writeReg(int uc_reg, std::uint32_t value) { uc_reg_write(uc_, uc_
 void CortexM4::reset(std::uint32_t vtor, std::uint32_t initial_sp, std::uint32_t reset_pc) {
     counter_.clear();
     uc_ctl_flush_tb(uc_);
-    for (int r = UC_ARM_REG_R0; r <= UC_ARM_REG_R12; ++r) writeReg(r, 0);
+    nvic_.reset();
+    systick_.reset();
+    scs_.reset();
+    // Leave Handler mode and any stacked state behind: IPSR 0, privileged, main stack.
+    writeReg(UC_ARM_REG_IPSR, 0);
     writeReg(UC_ARM_REG_CONTROL, 0);
-    writeReg(UC_ARM_REG_MSP, initial_sp);
-    writeReg(UC_ARM_REG_SP, initial_sp);
+    writeReg(UC_ARM_REG_PRIMASK, 0);
+    writeReg(UC_ARM_REG_FAULTMASK, 0);
+    writeReg(UC_ARM_REG_BASEPRI, 0);
+    for (int r = UC_ARM_REG_R0; r <= UC_ARM_REG_R12; ++r) writeReg(r, 0);
+    writeReg(UC_ARM_REG_PSP, 0);
+    writeReg(UC_ARM_REG_MSP, initial_sp & ~3u);
     writeReg(UC_ARM_REG_LR, 0xFFFFFFFF);
-    writeReg(UC_ARM_REG_XPSR, 0x01000000);  // Thumb state
-    writeReg(UC_ARM_REG_PC, reset_pc & ~1u);
-    vtor_ = vtor;
+    writeReg(UC_ARM_REG_APSR_NZCVQG, 0);
+    writeReg(UC_ARM_REG_PC, reset_pc | 1u);
+    scs_.setVtor(vtor);
+    scs_.setCpacr(0x00F00000);  // CP10/CP11 full access (reference 2.4)
     fault_report_.clear();
+    bad_access_ = {};
+    bus_error_ = {};
+    poll_masks_ = false;
+    check_exceptions_ = false;
     state_ = CoreState::Running;
     log_.debug(name_, "reset: VTOR {:#010x} MSP {:#010x} PC {:#010x}", vtor, initial_sp, reset_pc);
 }
@@ -82,6 +106,7 @@ void CortexM4::setClockHz(std::uint64_t hz) {
     base_cycles_ = cycles_;
     hz_ = hz;
     updateStopCycles();
+    systick_.clockChanged();
 }
 
 void CortexM4::updateStopCycles() {
@@ -95,38 +120,54 @@ void CortexM4::shortenQuantum(Picos t) {
     updateStopCycles();
 }
 
-void CortexM4::runUntil(Picos t) {
-    if (state_ != CoreState::Running) {
-        // A core that does not execute still keeps time with the machine.
-        if (t > now()) {
-            base_time_ = t;
-            base_cycles_ = cycles_;
-        }
-        return;
+void CortexM4::requestStop() {
+    if (executing_ && !stop_requested_) {
+        stop_requested_ = true;
+        uc_emu_stop(uc_);
     }
+}
+
+void CortexM4::runUntil(Picos t) {
     target_ = t;
     updateStopCycles();
     scheduler_.setLocalTime(this);
+    if (state_ == CoreState::Sleeping && wakeupPending()) {
+        state_ = CoreState::Running;
+        log_.trace(name_, "woken by a pending interrupt");
+    }
     while (state_ == CoreState::Running && cycles_ < stop_cycles_) {
+        if (check_exceptions_ || poll_masks_) deliverPendingException();
+        if (state_ != CoreState::Running) break;
         stop_requested_ = false;
         bad_access_.valid = false;
         std::uint32_t pc = readReg(UC_ARM_REG_PC);
+        executing_ = true;
         uc_err err = uc_emu_start(uc_, pc | 1u, 0xFFFFFFFFull, 0, 0);
+        executing_ = false;
         if (err != UC_ERR_OK) {
-            halt(std::string(uc_strerror(err)));
-            break;
+            faultFromEngineError(err);
+            continue;
         }
-        if (state_ != CoreState::Running) break;
-        if (!stop_requested_) {
-            pc = readReg(UC_ARM_REG_PC);
-            if (stoppedAtWfi(pc)) {
-                state_ = CoreState::Sleeping;
-                log_.debug(name_, "sleeping (WFI/WFE at {:#010x})", pc - 2);
-            }
+        if (bus_error_.valid) {
+            bus_error_.valid = false;
+            raiseFault(exc::kBusFault, (1u << 9) | (1u << 15), readReg(UC_ARM_REG_PC),
+                       fmt::format("firewall denied {} at {:#010x}", bus_error_.is_write ? "write" : "read",
+                                   bus_error_.address));
+            scs_.setBfar(bus_error_.address);
+            continue;
+        }
+        if (state_ != CoreState::Running || stop_requested_) continue;
+        // Stopped without our request: WFI/WFE (Unicorn returns with PC after the instruction).
+        pc = readReg(UC_ARM_REG_PC);
+        if (stoppedAtWfi(pc)) {
+            if (deliverPendingException() || wakeupPending()) continue;
+            state_ = CoreState::Sleeping;
+            log_.trace(name_, "sleeping (WFI/WFE at {:#010x})", pc - 2);
         }
     }
     scheduler_.setLocalTime(nullptr);
     if (state_ != CoreState::Running && target_ > now()) {
+        // A core that does not execute keeps time with the machine.
         base_time_ = target_;
         base_cycles_ = cycles_;
     }
@@ -140,58 +181,24 @@ bool CortexM4::stoppedAtWfi(std::uint32_t pc) {
 
 void CortexM4::onBlock(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user) {
     auto* self = static_cast<CortexM4*>(user);
+    self->block_addr_ = static_cast<std::uint32_t>(address);
+    self->block_size_ = size;
     self->cycles_ += self->counter_.count(static_cast<std::uint32_t>(address), size);
-    if (self->cycles_ >= self->stop_cycles_ && !self->stop_requested_) {
+    if (self->stop_requested_) return;
+    // A pending interrupt masked by PRIMASK/BASEPRI becomes takeable when firmware lowers the
+    // mask (CPSIE, MSR): no hook sees that, so poll while such an interrupt waits.
+    if ((self->cycles_ >= self->stop_cycles_) ||
+        (self->poll_masks_ && self->nvic_.exceptionToTake(self->executionPriority()))) {
         self->stop_requested_ = true;
         uc_emu_stop(uc);
     }
 }
 
-void CortexM4::onInterrupt(uc_struct* uc, std::uint32_t intno, void* user) {
-    auto* self = static_cast<CortexM4*>(user);
-    const char* what = intno == 2 ? "SVC" : intno == 7 ? "BKPT" : intno == 8 ? "exception return" : "exception";
-    self->halt(fmt::format("{} (Unicorn exception {}) with no exception model", what, intno));
-    uc_emu_stop(uc);
-}
-
 bool CortexM4::onInvalidMemory(uc_struct*, int type, std::uint64_t address, int size, std::int64_t,
                                void* user) {
     auto* self = static_cast<CortexM4*>(user);
-    self->bad_access_ = {true, type, address, size};
-    return false;  // let Unicorn stop with the matching error
-}
-
-void CortexM4::halt(const std::string& reason) {
-    state_ = CoreState::Halted;
-    std::uint32_t pc = readReg(UC_ARM_REG_PC);
-    std::string report = fmt::format("{} fault: {}\n", name_, reason);
-    if (bad_access_.valid) {
-        const char* kind = "access";
-        switch (bad_access_.type) {
-            case UC_MEM_READ_UNMAPPED: case UC_MEM_READ_PROT: kind = "read"; break;
-            case UC_MEM_WRITE_UNMAPPED: case UC_MEM_WRITE_PROT: kind = "write"; break;
-            case UC_MEM_FETCH_UNMAPPED: case UC_MEM_FETCH_PROT: kind = "instruction fetch"; break;
-            default: break;
-        }
-        report += fmt::format("  faulting {} of {} bytes at address {:#010x}\n", kind, bad_access_.size,
-                              bad_access_.address);
-    }
-    static const int regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
-                               UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
-                               UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
-                               UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
-    static const char* names[] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7",
-                                  "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
-    for (int i = 0; i < 16; ++i)
-        report += fmt::format("  {:>3} {:#010x}{}", names[i], readReg(regs[i]), i % 4 == 3 ? "\n" : "");
-    report += fmt::format("  xPSR {:#010x}\n", readReg(UC_ARM_REG_XPSR));
-    std::uint8_t code[16] = {};
-    if (uc_mem_read(uc_, pc, code, sizeof code) == UC_ERR_OK) {
-        Disassembler dis;
-        for (const std::string& line : dis.lines(code, sizeof code, pc, 4)) report += "  " + line + "\n";
-    }
-    fault_report_ = report;
-    log_.error(name_, "{}", report.substr(0, report.size() - 1));
+    self->bad_access_ = {true, type, static_cast<std::uint32_t>(address), size};
+    return false;  // let Unicorn stop with the matching error; runUntil turns it into a fault
 }
 
 }  // namespace mt3620

@@ -1,15 +1,21 @@
 #pragma once
 // One Cortex-M4F real-time core: a Unicorn engine (M-class, Thumb) with its own memory map,
-// peripheral bus and virtual clock. Time passes per executed instruction at the core clock
-// (one cycle per instruction: the emulator is instruction-accurate, not cycle-accurate).
+// peripheral bus, virtual clock and the parts of the core Unicorn does not model (DESIGN.md
+// 3.4): the NVIC, SysTick, the System Control Block, exception entry and return, faults,
+// sleep. Time passes per executed instruction at the core clock (one cycle per instruction:
+// the emulator is instruction-accurate, not cycle-accurate).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bus/PeripheralBus.h"
 #include "bus/RamRegion.h"
 #include "cpu/BlockCounter.h"
 #include "cpu/Core.h"
+#include "cpu/Nvic.h"
+#include "cpu/SysTick.h"
+#include "cpu/SystemControlSpace.h"
 
 struct uc_struct;
 
@@ -26,10 +32,11 @@ public:
 
     /// Maps a RAM/flash buffer into this core. `executable` regions get instruction counting.
     void mapMemory(RamRegion& region, bool writable, bool executable);
-    /// Routes the bus's windows into the engine. Call after every mapMemory.
+    /// Routes the bus's windows into the engine (and places the SCS on it).
     void attachBus(PeripheralBus& bus);
 
-    /// Resets the core to run from a vector table: MSP = word 0, PC = word 1, VTOR = `vtor`.
+    /// Resets the core to run from a vector table: MSP = word 0, PC = word 1, VTOR = `vtor`,
+    /// FPU enabled (CPACR CP10/CP11 full access, as the Azure Sphere loader leaves it).
     void reset(std::uint32_t vtor, std::uint32_t initial_sp, std::uint32_t reset_pc);
 
     /// Changes the core clock (HCLK_CK_CTRL); time already elapsed is kept.
@@ -48,15 +55,55 @@ public:
     std::uint32_t readReg(int uc_reg) const;
     void writeReg(int uc_reg, std::uint32_t value);
     uc_struct* engine() { return uc_; }
+    Nvic& nvic() { return nvic_; }
+    SystemControlSpace& scs() { return scs_; }
+    SysTick& sysTick() { return systick_; }
+
+    /// Asks a running engine to return soon (between translated blocks).
+    void stopSoon() { requestStop(); }
+    /// What a firewall denial (or other bus error from a model) reports: a precise BusFault.
+    void busErrorFromBus(std::uint32_t address, bool is_write);
+    /// Called when firmware resets the core (AIRCR.SYSRESETREQ); the machine reloads the app.
+    std::function<void(const char* reason)> on_reset_request;
+    /// Halt the core when a fault has no real handler (default spin) or locks up (default),
+    /// or keep going like the silicon does (spinning in the handler / locked up).
+    bool halt_on_unhandled_fault = true;
 
 private:
+    // Engine callbacks (CortexM4.cpp)
     static void onBlock(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user);
     static void onInterrupt(uc_struct* uc, std::uint32_t intno, void* user);
     static bool onInvalidMemory(uc_struct* uc, int type, std::uint64_t address, int size,
                                 std::int64_t value, void* user);
     void updateStopCycles();
-    void halt(const std::string& reason);
     bool stoppedAtWfi(std::uint32_t pc);
+    void requestStop();
+
+    // Exception model (M4Exceptions.cpp)
+    struct Masks {
+        bool primask;
+        bool faultmask;
+        std::uint8_t basepri;
+    };
+    Masks readMasks() const;
+    unsigned currentException() const;
+    int executionPriority() const;
+    /// Takes the highest pending exception if it may preempt; returns true if one was taken.
+    bool deliverPendingException();
+    bool wakeupPending() const;
+    void onNvicChange();
+    void enterException(unsigned exception, std::uint32_t return_address);
+    void exceptionReturn(std::uint32_t exc_return);
+    void tailChain(unsigned exception, std::uint32_t exc_return);
+    /// Raises a synchronous fault (with escalation to HardFault and lockup).
+    void raiseFault(unsigned exception, std::uint32_t cfsr_bits, std::uint32_t return_address,
+                    const std::string& what);
+    void faultFromEngineError(int uc_error);
+    void lockup(const std::string& why);
+    bool handlerSpinsForever(unsigned exception) const;
+    std::optional<std::uint32_t> locateFaultingInstruction(std::uint32_t address) const;
+    void halt(const std::string& reason);
+    std::string describeFault(const std::string& headline, std::optional<std::uint32_t> frame_sp) const;
 
     CoreId id_;
     std::string name_;
@@ -65,6 +112,9 @@ private:
     uc_struct* uc_ = nullptr;
     BlockCounter counter_;
     CoreState state_ = CoreState::Empty;
+    Nvic nvic_;
+    SysTick systick_;
+    SystemControlSpace scs_;
 
     std::uint64_t hz_ = kDefaultHz;
     std::uint64_t cycles_ = 0;       // instructions executed since reset
@@ -72,16 +122,25 @@ private:
     Picos base_time_ = 0;            // virtual time at base_cycles_
     Picos target_ = 0;               // end of the current quantum
     std::uint64_t stop_cycles_ = 0;  // cycles_ at which the quantum ends
-    bool stop_requested_ = false;
+    bool executing_ = false;         // inside uc_emu_start
+    bool stop_requested_ = false;    // uc_emu_stop already called for this run
+    bool check_exceptions_ = false;  // NVIC changed: look for an exception to take
+    bool poll_masks_ = false;        // pending exception masked by PRIMASK/BASEPRI/FAULTMASK
+    std::uint32_t block_addr_ = 0;   // start of the block being executed
+    std::uint32_t block_size_ = 0;
 
-    std::uint32_t vtor_ = 0;
     std::string fault_report_;
     struct BadAccess {
         bool valid = false;
         int type = 0;
-        std::uint64_t address = 0;
+        std::uint32_t address = 0;
         int size = 0;
     } bad_access_;
+    struct PendingBusError {
+        bool valid = false;
+        std::uint32_t address = 0;
+        bool is_write = false;
+    } bus_error_;
 };
 
 }  // namespace mt3620

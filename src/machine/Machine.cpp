@@ -5,7 +5,9 @@
 
 #include "periph/ClockControl.h"
 #include "periph/GptTimer.h"
+#include "periph/IrqConfig.h"
 #include "periph/MtkUart.h"
+#include "periph/Watchdog.h"
 
 namespace mt3620 {
 
@@ -20,17 +22,30 @@ M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegi
     debug_uart = std::make_unique<MtkUart>(prefix + "debug-uart", scheduler, log);
     gpt = std::make_unique<GptTimer>(prefix + "GPT", scheduler, log, [this] { return core.clockHz(); });
     clock = std::make_unique<ClockControl>(prefix + "clock", log);
+    watchdog = std::make_unique<Watchdog>(prefix + "WDT", scheduler, log);
+    irq_config = std::make_unique<IrqConfig>(prefix + "IRQ_CFG", log);
     clock->on_clock_change = [this](std::uint64_t hz) {
         core.setClockHz(hz);
         gpt->cpuClockChanged();  // GPT4 counts CPU cycles
     };
     debug_uart->tx.connect(&debug_uart_capture);
 
+    // Interrupt lines into this core's NVIC (reference section 3).
+    Nvic& nvic = core.nvic();
+    gpt->irq_gpt01.connect(&nvic, 1);
+    gpt->irq_gpt3.connect(&nvic, 2);
+    watchdog->irq.connect(&nvic, 3);
+    debug_uart->irq.connect(&nvic, 4);
+    irq_config->on_sense_change = [&nvic](unsigned irq, bool level) { nvic.setLevelSensitive(irq, level); };
+    irq_config->on_test_irq = [&nvic](unsigned irq, bool level) { nvic.setIrqLevel(irq, level); };
+
     // Per-core blocks are owned by their own core (reference section 5).
     const std::uint32_t own = coreBit(core_id);
     bus.map(kClockControlBase, *clock, own);
     bus.map(kGptBase, *gpt, own);
     bus.map(kDebugUartBase, *debug_uart, own);
+    bus.map(kWatchdogBase, *watchdog, own);
+    bus.map(kIrqConfigBase, *irq_config, own);
     bus.addWindow(kM4LocalPeriphBase, kM4LocalPeriphSize);
     bus.addWindow(kSharedPeriphBase, kSharedPeriphSize);
     bus.addWindow(0xE000'0000, 0x0010'0000);  // Private Peripheral Bus: SCS (NVIC, SCB, SysTick)
@@ -50,7 +65,12 @@ Machine::Machine(MachineConfig config)
     scheduler_.setDeadlineListener([this](Picos t) { onTimerArmed(t); });
     m4_[0] = std::make_unique<M4Subsystem>(CoreId::M4_0, scheduler_, log_, a7_ram_);
     m4_[1] = std::make_unique<M4Subsystem>(CoreId::M4_1, scheduler_, log_, a7_ram_);
-    for (auto& m : m4_) m->bus.setTrace(config_.trace);
+    for (auto& m : m4_) {
+        M4Subsystem* sub = m.get();
+        m->bus.setTrace(config_.trace);
+        m->watchdog->on_reset = [this, sub](const char* reason) { requestRestart(*sub, reason); };
+        m->core.on_reset_request = [this, sub](const char* reason) { requestRestart(*sub, reason); };
+    }
 }
 
 Machine::~Machine() = default;
@@ -65,6 +85,15 @@ std::vector<Core*> Machine::cores() { return {&m4_[0]->core, &m4_[1]->core}; }
 
 void Machine::loadRtApp(CoreId core_id, const RtAppImage& image) {
     M4Subsystem& m = m4(core_id);
+    m.image = image;
+    m.watchdog->powerOn();
+    loadImage(m);
+    log_.info(coreName(core_id), "loaded {} (entry {:#010x}, {} segment{})", image.name, image.entry,
+              image.segments.size(), image.segments.size() == 1 ? "" : "s");
+}
+
+void Machine::loadImage(M4Subsystem& m) {
+    const RtAppImage& image = *m.image;
     m.tcm.clear();
     m.sysram.clear();
     m.xip.clear();
@@ -75,14 +104,35 @@ void Machine::loadRtApp(CoreId core_id, const RtAppImage& image) {
         // The Azure Sphere loader zeroes MemSiz - FileSiz; samples do not clear .bss themselves.
         std::memset(dst + seg.data.size(), 0, seg.memsz - seg.data.size());
     }
-    m.image = image;
-    for (auto* dev : std::initializer_list<MmioDevice*>{m.debug_uart.get(), m.gpt.get(), m.clock.get()})
+    // reset() of the watchdog keeps WDT_STA, so firmware can tell why it restarted.
+    for (MmioDevice* dev : std::initializer_list<MmioDevice*>{m.debug_uart.get(), m.gpt.get(), m.clock.get(),
+                                                             m.watchdog.get(), m.irq_config.get()})
         dev->reset();
     m.core.setClockHz(m.clock->coreHz());
     // The OS starts RTApps with the FPU usable (reference 2.4: CPACR CP10/CP11 full access).
     m.core.reset(image.entry, image.initial_sp, image.reset_pc);
-    log_.info(coreName(core_id), "loaded {} (entry {:#010x}, {} segment{})", image.name, image.entry,
-              image.segments.size(), image.segments.size() == 1 ? "" : "s");
+}
+
+void Machine::restartCore(CoreId core_id, const std::string& reason) {
+    M4Subsystem& m = m4(core_id);
+    if (!m.image) return;
+    log_.warn(coreName(core_id), "core reset ({}): restarting {}", reason, m.image->name);
+    loadImage(m);
+}
+
+void Machine::requestRestart(M4Subsystem& m, const char* reason) {
+    // May come from inside the core's engine (an MMIO write): stop it and restart between runs.
+    m.restart_reason = reason;
+    m.core.stopSoon();
+}
+
+void Machine::processRestarts() {
+    for (auto& m : m4_) {
+        if (m->restart_reason.empty()) continue;
+        std::string reason = std::move(m->restart_reason);
+        m->restart_reason.clear();
+        restartCore(m->id, reason);
+    }
 }
 
 void Machine::onTimerArmed(Picos deadline) {
@@ -116,9 +166,11 @@ Machine::StopReason Machine::runFor(Picos duration, const std::function<bool()>&
         for (Core* c : cores()) {
             running_ = c;
             c->runUntil(round_target_);  // may lower round_target_ (onTimerArmed)
+            processRestarts();
         }
         running_ = nullptr;
         scheduler_.advanceTo(round_target_);
+        processRestarts();
     }
 }
 

@@ -27,6 +27,8 @@ namespace mt3620 {
 class MtkUart;
 class GptTimer;
 class ClockControl;
+class Watchdog;
+class IrqConfig;
 
 /// Memory map constants (reference section 2.1).
 constexpr std::uint32_t kA7RamBase = 0x8000'0000;
@@ -38,6 +40,8 @@ constexpr std::uint32_t kSharedPeriphSize = 0x1000'0000;
 constexpr std::uint32_t kDebugUartBase = 0x2104'0000;
 constexpr std::uint32_t kGptBase = 0x2103'0000;
 constexpr std::uint32_t kClockControlBase = 0x2101'0000;
+constexpr std::uint32_t kWatchdogBase = 0x2102'0000;
+constexpr std::uint32_t kIrqConfigBase = 0x2100'0000;
 
 struct MachineConfig {
     std::shared_ptr<spdlog::logger> logger;  // null: warnings to stderr
@@ -59,6 +63,9 @@ struct M4Subsystem {
     std::unique_ptr<MtkUart> debug_uart;
     std::unique_ptr<GptTimer> gpt;
     std::unique_ptr<ClockControl> clock;
+    std::unique_ptr<Watchdog> watchdog;
+    std::unique_ptr<IrqConfig> irq_config;
+    std::string restart_reason;  // set when the core must restart (watchdog, SYSRESETREQ)
     SerialCapture debug_uart_capture;
     std::optional<RtAppImage> image;
 };
@@ -79,6 +86,9 @@ public:
 
     /// Loads an RTApp onto an M4 core and resets the core to its vector table.
     void loadRtApp(CoreId core, const RtAppImage& image);
+    /// Restarts an M4 core's app from its image, as the OS does after a watchdog or software
+    /// reset; the watchdog status survives so firmware can read the reset cause.
+    void restartCore(CoreId core, const std::string& reason);
 
     /// Runs for `duration` of virtual time, or until `until` returns true (checked between
     /// quanta and after timer events).
@@ -99,6 +109,9 @@ public:
 
 private:
     void onTimerArmed(Picos deadline);
+    void requestRestart(M4Subsystem& m, const char* reason);
+    void processRestarts();
+    void loadImage(M4Subsystem& m);
 
     MachineConfig config_;
     Log log_;

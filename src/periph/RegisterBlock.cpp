@@ -6,15 +6,12 @@ namespace mt3620 {
 
 RegisterBlock::RegisterBlock(std::string name, std::uint32_t size)
     : MmioDevice(std::move(name), size), index_((size + 3) / 4, -1) {
-    registers_.reserve(64);  // references returned by define() must stay valid
 }
 
 RegisterBlock::Register& RegisterBlock::define(std::uint32_t offset, std::string name,
                                                std::uint32_t reset_value) {
     if (offset % 4 != 0 || offset / 4 >= index_.size() || index_[offset / 4] >= 0)
         throw std::logic_error(this->name() + ": bad register definition " + name);
-    if (registers_.size() == registers_.capacity())
-        throw std::logic_error(this->name() + ": too many registers; raise the reserve");
     index_[offset / 4] = static_cast<std::int32_t>(registers_.size());
     Register& r = registers_.emplace_back();
     r.offset = offset;

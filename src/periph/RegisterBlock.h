@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <deque>
 #include <vector>
 
 #include "periph/MmioDevice.h"
@@ -62,7 +63,7 @@ protected:
     virtual void onReset() {}
 
 private:
-    std::vector<Register> registers_;
+    std::deque<Register> registers_;  // deque: references from define() stay valid
     std::vector<std::int32_t> index_;  // word offset -> index into registers_, or -1
 };
 
