@@ -74,3 +74,9 @@ void delay_us(uint32_t n)
 {
     gpt3_wait_until(gpt3_now_us() + n);
 }
+
+void uart_put_hex32(uint32_t value)
+{
+    uart_puts("0x");
+    uart_put_hex(value, 8);
+}

@@ -1,6 +1,8 @@
 /* Minimal register helpers for the MT3620 IO Cortex-M4F cores.
  * Written from the register facts in the project's hardware reference
- * (debug UART section 4.3, GPT section 4.8). All accesses are 32-bit volatile. */
+ * (debug UART section 4.3, GPT section 4.8, watchdog section 4.9) and the ARMv7-M
+ * architecture (NVIC, SCB, SysTick). Peripheral accesses are 32-bit volatile; the NVIC
+ * and system-handler priority registers are written one byte at a time. */
 #ifndef MT3620_FW_H
 #define MT3620_FW_H
 
@@ -25,8 +27,29 @@ static inline uint32_t reg_read(uintptr_t base, uint32_t offset)
 #define GPT3_CTRL           0x50u   /* b0 EN, b[21:16] OSC_CNT_1US */
 #define GPT3_INIT           0x54u   /* start value, counts up */
 #define GPT3_CNT            0x58u   /* current count */
+#define GPT_ISR             0x00u   /* b0 GPT0, b1 GPT1; write 1 to clear */
+#define GPT_IER             0x04u   /* b0 GPT0, b1 GPT1 */
+#define GPT0_CTRL           0x10u   /* b0 EN, b1 MODE (1 = repeat), b2 SPEED (1 = 32768 Hz) */
+#define GPT0_ICNT           0x14u   /* initial (and repeat reload) count, counts down */
+#define GPT1_CTRL           0x20u
+#define GPT1_ICNT           0x24u
+#define GPT01_CTRL_EN       (1u << 0)
+#define GPT01_CTRL_REPEAT   (1u << 1)
+#define GPT01_CTRL_32K      (1u << 2)
 #define GPT3_OSC_CNT_1US    0x19u   /* 26 MHz / (0x19 + 1) = 1 MHz */
 #define GPT3_CTRL_1MHZ_EN   ((GPT3_OSC_CNT_1US << 16) | 1u)
+
+#define WDT_BASE            0x21020000u
+#define WDT_MODE            0x30u   /* key 0x2200 in b[15:8]; b0 ENABLE, b3 IRQ */
+#define WDT_LENGTH          0x34u   /* (ticks << 5) | 0x08, tick = 1/32 s */
+#define WDT_RESTART         0x38u   /* write WDT_RESTART_KEY to kick */
+#define WDT_STA             0x3Cu   /* b15 hardware timeout happened, b14 software reset */
+#define WDT_MODE_KEY        0x2200u
+#define WDT_MODE_ENABLE     (1u << 0)
+#define WDT_MODE_IRQ        (1u << 3)
+#define WDT_LENGTH_KEY      0x08u
+#define WDT_RESTART_KEY     0x1971u
+#define WDT_STA_HW_TIMEOUT  (1u << 15)
 
 #define DEBUG_UART_BASE     0x21040000u
 #define UART_THR            0x00u   /* also DLL when LCR[7] = 1 */
@@ -42,6 +65,124 @@ static inline uint32_t reg_read(uintptr_t base, uint32_t offset)
 #define UART_FRACDIV_M      0x58u
 #define UART_LSR_THRE       0x20u
 
+/* ---- Cortex-M4 system control space (ARMv7-M architecture) -------------- */
+#define SYST_CSR            0xE000E010u   /* b0 ENABLE, b1 TICKINT, b2 CLKSOURCE (1 = core), b16 COUNTFLAG */
+#define SYST_RVR            0xE000E014u   /* reload value, 24 bits */
+#define SYST_CVR            0xE000E018u   /* current value; any write clears it (and COUNTFLAG) */
+#define SYST_CSR_ENABLE     (1u << 0)
+#define SYST_CSR_TICKINT    (1u << 1)
+#define SYST_CSR_CLKSOURCE  (1u << 2)
+
+#define NVIC_ISER           0xE000E100u   /* + 4 * (irq / 32): write 1 to enable */
+#define NVIC_ICER           0xE000E180u   /* + 4 * (irq / 32): write 1 to disable */
+#define NVIC_ISPR           0xE000E200u   /* + 4 * (irq / 32): write 1 to set pending */
+#define NVIC_ICPR           0xE000E280u   /* + 4 * (irq / 32): write 1 to clear pending */
+#define NVIC_IABR           0xE000E300u   /* + 4 * (irq / 32): active bits (read-only) */
+#define NVIC_IPR            0xE000E400u   /* + irq: one priority byte per interrupt */
+#define NVIC_PRIO_BITS      3u            /* the IO M4 implements priority bits [7:5] */
+
+#define SCB_ICSR            0xE000ED04u
+#define SCB_ICSR_PENDSVSET  (1u << 28)
+#define SCB_ICSR_PENDSVCLR  (1u << 27)
+#define SCB_ICSR_PENDSTSET  (1u << 26)
+#define SCB_ICSR_PENDSTCLR  (1u << 25)
+#define SCB_AIRCR           0xE000ED0Cu
+#define SCB_SCR             0xE000ED10u   /* b1 SLEEPONEXIT, b2 SLEEPDEEP, b4 SEVONPEND */
+#define SCB_CCR             0xE000ED14u   /* b3 UNALIGN_TRP, b4 DIV_0_TRP, b9 STKALIGN */
+#define SCB_SHPR1           0xE000ED18u   /* bytes: MemManage, BusFault, UsageFault, - */
+#define SCB_SHPR2           0xE000ED1Cu   /* byte 3: SVCall */
+#define SCB_SHPR3           0xE000ED20u   /* byte 2: PendSV, byte 3: SysTick */
+#define SCB_SHCSR           0xE000ED24u   /* b16 MEMFAULTENA, b17 BUSFAULTENA, b18 USGFAULTENA */
+#define SCB_CFSR            0xE000ED28u   /* MMFSR [7:0], BFSR [15:8], UFSR [31:16] */
+#define SCB_HFSR            0xE000ED2Cu   /* b1 VECTTBL, b30 FORCED, b31 DEBUGEVT */
+#define SCB_MMFAR           0xE000ED34u
+#define SCB_BFAR            0xE000ED38u
+#define SCB_CPACR           0xE000ED88u
+#define FPU_FPCCR           0xE000EF34u   /* b0 LSPACT, b30 LSPEN, b31 ASPEN */
+#define FPU_FPCAR           0xE000EF38u
+
+/* System handler priority byte address for exception number 4..15. */
+#define SCB_SHPR_BYTE(exc)  (0xE000ED18u + (uint32_t)(exc) - 4u)
+#define EXC_SVCALL          11u
+#define EXC_PENDSV          14u
+#define EXC_SYSTICK         15u
+
+static inline void reg_write8(uintptr_t address, uint8_t value)
+{
+    *(volatile uint8_t *)address = value;
+}
+
+static inline uint8_t reg_read8(uintptr_t address)
+{
+    return *(volatile uint8_t *)address;
+}
+
+static inline void __enable_irq(void) { __asm__ volatile("cpsie i" ::: "memory"); }
+static inline void __disable_irq(void) { __asm__ volatile("cpsid i" ::: "memory"); }
+static inline void __wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
+static inline void __dsb(void) { __asm__ volatile("dsb" ::: "memory"); }
+static inline void __isb(void) { __asm__ volatile("isb" ::: "memory"); }
+
+/* prio 0 (highest) .. 7 (lowest), stored in the top 3 bits of the byte. */
+static inline uint8_t nvic_prio_byte(uint32_t prio)
+{
+    return (uint8_t)((prio & ((1u << NVIC_PRIO_BITS) - 1u)) << (8u - NVIC_PRIO_BITS));
+}
+
+static inline void nvic_set_priority(uint32_t irq, uint32_t prio)
+{
+    reg_write8(NVIC_IPR + irq, nvic_prio_byte(prio));
+}
+
+static inline void nvic_enable_irq(uint32_t irq)
+{
+    reg_write(NVIC_ISER, 4u * (irq / 32u), 1u << (irq % 32u));
+}
+
+static inline void nvic_disable_irq(uint32_t irq)
+{
+    reg_write(NVIC_ICER, 4u * (irq / 32u), 1u << (irq % 32u));
+    __dsb();
+    __isb();
+}
+
+static inline void nvic_clear_pending(uint32_t irq)
+{
+    reg_write(NVIC_ICPR, 4u * (irq / 32u), 1u << (irq % 32u));
+}
+
+/* Priority 0..7 of a system handler (exc = 4..15, e.g. EXC_PENDSV, EXC_SYSTICK). */
+static inline void scb_set_priority(uint32_t exc, uint32_t prio)
+{
+    reg_write8(SCB_SHPR_BYTE(exc), nvic_prio_byte(prio));
+}
+
+/* SysTick from the core clock: interrupt every `reload + 1` cycles. */
+static inline void systick_start(uint32_t reload)
+{
+    reg_write(SYST_RVR, 0, reload & 0x00FFFFFFu);
+    reg_write(SYST_CVR, 0, 0);
+    reg_write(SYST_CSR, 0, SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CLKSOURCE);
+}
+
+static inline void systick_stop(void)
+{
+    reg_write(SYST_CSR, 0, 0);
+}
+
+/* Exception handlers (weak, default: Default_Handler, an endless loop). Define one in a
+ * sample to override it; external interrupt n is `void IRQ<n>_Handler(void)`. */
+void Default_Handler(void);
+void NMI_Handler(void);
+void HardFault_Handler(void);
+void MemManage_Handler(void);
+void BusFault_Handler(void);
+void UsageFault_Handler(void);
+void SVC_Handler(void);
+void DebugMon_Handler(void);
+void PendSV_Handler(void);
+void SysTick_Handler(void);
+
 /* ---- start-up ----------------------------------------------------------- */
 /* The vector table defined in startup.c (also the ELF entry point). */
 extern void (*const vector_table[])(void);
@@ -54,6 +195,7 @@ void uart_putc(char c);
 void uart_puts(const char *s);
 void uart_put_dec(uint32_t value);            /* unsigned decimal */
 void uart_put_hex(uint32_t value, int digits); /* lowercase hex, zero-padded, no prefix */
+void uart_put_hex32(uint32_t value);           /* "0x" and 8 lowercase hex digits */
 
 /* ---- GPT3 free-running microsecond counter -------------------------------- */
 void gpt3_init(void);                  /* INIT = 0, enable at 1 MHz */
