@@ -124,6 +124,7 @@ private:
     std::uint64_t stop_cycles_ = 0;  // cycles_ at which the quantum ends
     bool executing_ = false;         // inside uc_emu_start
     bool stop_requested_ = false;    // uc_emu_stop already called for this run
+    bool stop_pending_ = false;      // stop at the next block boundary (requestStop)
     bool check_exceptions_ = false;  // NVIC changed: look for an exception to take
     bool poll_masks_ = false;        // pending exception masked by PRIMASK/BASEPRI/FAULTMASK
     std::uint32_t block_addr_ = 0;   // start of the block being executed

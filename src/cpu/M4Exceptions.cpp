@@ -55,6 +55,8 @@ int CortexM4::executionPriority() const {
 void CortexM4::onNvicChange() {
     check_exceptions_ = true;
     if (executing_) requestStop();
+    // An interrupt raised by a timer event wakes a sleeping core, so the machine runs it.
+    if (state_ == CoreState::Sleeping && !executing_ && wakeupPending()) state_ = CoreState::Running;
 }
 
 bool CortexM4::wakeupPending() const {
@@ -253,7 +255,7 @@ void CortexM4::onInterrupt(uc_struct* uc, std::uint32_t intno, void* user) {
         case kExcpLazyFp: self->raiseFault(exc::kHardFault, 0, pc, "lazy FP stacking fault"); return;
         default:
             self->halt(fmt::format("unexpected CPU exception {} at {:#010x}", intno, pc));
-            uc_emu_stop(uc);
+            self->requestStop();
             return;
     }
 }
