@@ -17,25 +17,30 @@ public:
     virtual void setIrqLevel(unsigned irq, bool level) = 0;
 };
 
-/// One interrupt output of a peripheral. Unconnected lines only remember their level.
+/// One interrupt output of a peripheral. It may be wired to several controllers: a block
+/// shared by the cores (GPIO, ADC, ISU) raises the same line number in each M4's NVIC, and
+/// the firewall decides which core may touch the block. Unconnected lines only keep their level.
 class IrqLine {
 public:
     void connect(IrqController* controller, unsigned irq) {
-        controller_ = controller;
-        irq_ = irq;
-        if (controller_) controller_->setIrqLevel(irq_, level_);
+        if (!controller) return;
+        targets_.push_back(Target{controller, irq});
+        controller->setIrqLevel(irq, level_);
     }
     void set(bool level) {
         if (level == level_) return;
         level_ = level;
-        if (controller_) controller_->setIrqLevel(irq_, level_);
+        for (const Target& t : targets_) t.controller->setIrqLevel(t.irq, level_);
     }
     bool level() const { return level_; }
-    unsigned number() const { return irq_; }
+    unsigned number() const { return targets_.empty() ? 0 : targets_.front().irq; }
 
 private:
-    IrqController* controller_ = nullptr;
-    unsigned irq_ = 0;
+    struct Target {
+        IrqController* controller;
+        unsigned irq;
+    };
+    std::vector<Target> targets_;
     bool level_ = false;
 };
 
