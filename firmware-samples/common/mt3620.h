@@ -1,6 +1,6 @@
 /* Minimal register helpers for the MT3620 IO Cortex-M4F cores.
- * Written from the register facts in the project's hardware reference
- * (debug UART section 4.3, GPT section 4.8, watchdog section 4.9) and the ARMv7-M
+ * Written from the register facts in the project's hardware reference (GPIO 4.1, PWM 4.2,
+ * debug UART 4.3, ADC 4.7, GPT 4.8, watchdog 4.9, IRQ_CFG/EINT 4.10) and the ARMv7-M
  * architecture (NVIC, SCB, SysTick). Peripheral accesses are 32-bit volatile; the NVIC
  * and system-handler priority registers are written one byte at a time. */
 #ifndef MT3620_FW_H
@@ -204,5 +204,112 @@ static inline uint32_t gpt3_now_us(void) { return reg_read(GPT_BASE, GPT3_CNT); 
 void gpt3_wait_until(uint32_t deadline_us);
 /* Busy-wait n microseconds on GPT3 (GPT3 must be running). */
 void delay_us(uint32_t n);
+
+/* ---- GPIO blocks (reference 4.1) ------------------------------------------
+ * GPIO n (n = 0..23) is bit n % 4 of group n / 4; group g's block is at
+ * 0x38010000 + g * 0x10000. _SET / _RESET registers are write 1 to set / clear. */
+#define GPIO_GROUP_BASE(g)  (0x38010000u + (uint32_t)(g) * 0x10000u)
+#define GPIO_DIN            0x04u   /* pad levels (GPIO groups and the ADC block) */
+#define GPIO_DOUT           0x10u
+#define GPIO_DOUT_SET       0x14u
+#define GPIO_DOUT_RESET     0x18u
+#define GPIO_OE             0x20u   /* 1 = output */
+#define GPIO_OE_SET         0x24u
+#define GPIO_OE_RESET       0x28u
+#define GPIO_PU             0x30u
+#define GPIO_PU_SET         0x34u
+#define GPIO_PU_RESET       0x38u
+#define GPIO_PD             0x40u
+#define GPIO_PD_SET         0x44u
+#define GPIO_PD_RESET       0x48u
+#define GPIO_IES            0x60u   /* input enable */
+#define GPIO_IES_SET        0x64u
+#define GPIO_IES_RESET      0x68u
+
+/* Block and bit of GPIO 0..23. */
+static inline uintptr_t gpio_block(uint32_t pin) { return GPIO_GROUP_BASE(pin / 4u); }
+static inline uint32_t gpio_mask(uint32_t pin) { return 1u << (pin % 4u); }
+
+/* Output: OE_SET, then IES_RESET. Writes the level first so the pin starts at it. */
+static inline void gpio_config_output(uint32_t pin, bool high)
+{
+    reg_write(gpio_block(pin), high ? GPIO_DOUT_SET : GPIO_DOUT_RESET, gpio_mask(pin));
+    reg_write(gpio_block(pin), GPIO_OE_SET, gpio_mask(pin));
+    reg_write(gpio_block(pin), GPIO_IES_RESET, gpio_mask(pin));
+}
+
+/* Input: OE_RESET, then IES_SET. */
+static inline void gpio_config_input(uint32_t pin)
+{
+    reg_write(gpio_block(pin), GPIO_OE_RESET, gpio_mask(pin));
+    reg_write(gpio_block(pin), GPIO_IES_SET, gpio_mask(pin));
+}
+
+static inline void gpio_write(uint32_t pin, bool high)
+{
+    reg_write(gpio_block(pin), high ? GPIO_DOUT_SET : GPIO_DOUT_RESET, gpio_mask(pin));
+}
+
+static inline bool gpio_read(uint32_t pin)
+{
+    return (reg_read(gpio_block(pin), GPIO_DIN) & gpio_mask(pin)) != 0;
+}
+
+/* ---- PWM controllers (reference 4.2) ---------------------------------------
+ * Controller c (0..2) is at GPIO group c's block + 0x1000; its channel k drives
+ * GPIO 4c + k. */
+#define PWM_BASE(c)             (GPIO_GROUP_BASE(c) + 0x1000u)
+#define PWM_GLO_CTRL            0x000u
+#define PWM_GLO_CTRL_DEFAULT    0x0000E400u
+#define PWM_GLO_TICK_SEL_SHIFT  1u      /* b[2:1]: 0 = 32768 Hz, 1 = 2 MHz, 2 = 26 MHz */
+#define PWM_TICK_32K            0u
+#define PWM_TICK_2MHZ           1u
+#define PWM_TICK_XTAL           2u
+#define PWM_CTRL(k)             (0x100u + 0x10u * (uint32_t)(k))
+#define PWM_PARAM_S0(k)         (0x104u + 0x10u * (uint32_t)(k))   /* b[15:0] on, b[31:16] off */
+#define PWM_PARAM_S1(k)         (0x108u + 0x10u * (uint32_t)(k))
+#define PWM_CTRL_KICK           (1u << 0)
+#define PWM_CTRL_REPLAY         (1u << 1)
+#define PWM_CTRL_POLARITY_LOW   (1u << 2)
+#define PWM_CTRL_OPEN_DRAIN     (1u << 3)
+#define PWM_CTRL_CLOCK_EN       (1u << 4)
+#define PWM_CTRL_GLOBAL_KICK_EN (1u << 5)
+#define PWM_CTRL_S0_STAY(n)     (((uint32_t)(n) & 0xFFFu) << 8)
+#define PWM_CTRL_S1_STAY(n)     (((uint32_t)(n) & 0xFFFu) << 20)
+#define PWM_PARAM(on, off)      ((((uint32_t)(off) & 0xFFFFu) << 16) | ((uint32_t)(on) & 0xFFFFu))
+
+/* ---- ADC (reference 4.7; one controller at 0x38000000, channel k on GPIO 41 + k) */
+#define ADC_BASE                0x38000000u
+#define ADC_GLOBAL_CTRL         0x000u
+#define ADC_CTL0                0x100u
+#define ADC_CTL1                0x104u  /* REG_PERIOD */
+#define ADC_CTL2                0x108u
+#define ADC_CTL3                0x10Cu
+#define ADC_FIFO_RBR            0x200u  /* read pops: b[3:0] channel, b[15:4] sample */
+#define ADC_FIFO_DEBUG16        0x2D4u  /* b[4:0] read pointer, b[9:5] write pointer */
+#define ADC_CTL0_FSM_EN         (1u << 0)
+#define ADC_CTL0_T_CH(n)        (((uint32_t)(n) & 0xFu) << 4)
+#define ADC_CTL0_T_INIT(n)      (((uint32_t)(n) & 0x7Fu) << 9)
+#define ADC_CTL0_CH_MAP(m)      (((uint32_t)(m) & 0xFFFFu) << 16)
+#define ADC_CTL3_VREF_1V8       (1u << 31)   /* 0 = internal 2.5 V reference */
+#define ADC_FIFO_SIZE           32u
+
+/* Entries waiting in the ADC FIFO: (write pointer - read pointer) mod 32. */
+static inline uint32_t adc_fifo_count(void)
+{
+    uint32_t dbg = reg_read(ADC_BASE, ADC_FIFO_DEBUG16);
+    return (((dbg >> 5) & 0x1Fu) - (dbg & 0x1Fu)) & (ADC_FIFO_SIZE - 1u);
+}
+
+/* ---- IRQ configuration block / EINT (reference 4.10) ----------------------- */
+#define IRQ_CFG_BASE            0x21000000u
+#define IRQ_CFG_DBNC_CON(n)     (4u * (uint32_t)(n))   /* EINT n = GPIO n, n = 0..23 */
+#define IRQ_CFG_IRQ_SENS(k)     (0x200u + 4u * (uint32_t)(k))   /* IRQ 32k..32k+31: 1 level, 0 edge */
+#define DBNC_COUNT(n)           ((uint32_t)(n) & 0xFu)
+#define DBNC_PRESCALER(n)       (((uint32_t)(n) & 0x7u) << 4)
+#define DBNC_DUAL               (1u << 7)   /* both edges */
+#define DBNC_POL_HIGH           (1u << 8)   /* 1 = rising / high, 0 = falling / low */
+#define DBNC_EN                 (1u << 9)
+#define EINT_IRQ(n)             (20u + (uint32_t)(n))
 
 #endif
