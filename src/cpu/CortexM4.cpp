@@ -2,6 +2,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include <numeric>
 #include <stdexcept>
 
 #include "machine/Scheduler.h"
@@ -34,6 +35,7 @@ CortexM4::CortexM4(CoreId id, Scheduler& scheduler, Log& log)
     check(uc_hook_add(uc_, &h, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&CortexM4::onInvalidMemory),
                       this, 1, 0),
           "memory hook");
+    updateTimeFraction();
     nvic_.on_change = [this] { onNvicChange(); };
     systick_.on_tick = [this] { nvic_.setPending(exc::kSysTick); };
     scs_.current_exception = [this] { return currentException(); };
@@ -99,12 +101,20 @@ void CortexM4::reset(std::uint32_t vtor, std::uint32_t initial_sp, std::uint32_t
     log_.debug(name_, "reset: VTOR {:#010x} MSP {:#010x} PC {:#010x}", vtor, initial_sp, reset_pc);
 }
 
+void CortexM4::updateTimeFraction() {
+    const std::uint64_t g = std::gcd(kPicosPerSecond, hz_);
+    ps_num_ = kPicosPerSecond / g;
+    ps_den_ = hz_ / g;
+    fast_limit_ = ~std::uint64_t{0} / ps_num_;
+}
+
 void CortexM4::setClockHz(std::uint64_t hz) {
     if (hz == hz_ || hz == 0) return;
     Picos t = now();
     base_time_ = t;
     base_cycles_ = cycles_;
     hz_ = hz;
+    updateTimeFraction();
     updateStopCycles();
     systick_.clockChanged();
 }

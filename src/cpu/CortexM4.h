@@ -50,7 +50,12 @@ public:
     void shortenQuantum(Picos t) override;
     std::uint64_t instructions() const override { return cycles_; }
     const std::string& faultReport() const override { return fault_report_; }
-    Picos now() const override { return base_time_ + cyclesToPicos(cycles_ - base_cycles_, hz_); }
+    Picos now() const override {
+        // Hot (every timer register read): the reduced fraction keeps this in 64-bit math.
+        const std::uint64_t delta = cycles_ - base_cycles_;
+        if (delta <= fast_limit_) return base_time_ + delta * ps_num_ / ps_den_;
+        return base_time_ + cyclesToPicos(delta, hz_);
+    }
 
     std::uint32_t readReg(int uc_reg) const;
     void writeReg(int uc_reg, std::uint32_t value);
@@ -116,7 +121,10 @@ private:
     SysTick systick_;
     SystemControlSpace scs_;
 
+    void updateTimeFraction();
     std::uint64_t hz_ = kDefaultHz;
+    std::uint64_t ps_num_ = 1, ps_den_ = 1;  // picoseconds per cycle = ps_num_ / ps_den_ (reduced)
+    std::uint64_t fast_limit_ = 0;           // largest delta for which delta * ps_num_ fits 64 bits
     std::uint64_t cycles_ = 0;       // instructions executed since reset
     std::uint64_t base_cycles_ = 0;  // cycles_ when base_time_ was set
     Picos base_time_ = 0;            // virtual time at base_cycles_

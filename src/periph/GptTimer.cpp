@@ -1,5 +1,7 @@
 #include "periph/GptTimer.h"
 
+#include <numeric>
+
 #include <algorithm>
 
 namespace mt3620 {
@@ -25,8 +27,20 @@ constexpr std::uint64_t kWrap = std::uint64_t{1} << 32;
 
 std::uint64_t GptTimer::Timebase::ticksAt(Picos t) const {
     if (t <= origin || num == 0) return 0;
-    auto elapsed = static_cast<unsigned __int128>(t - origin);
-    return static_cast<std::uint64_t>(elapsed * num / (static_cast<unsigned __int128>(den) * kPicosPerSecond));
+    const std::uint64_t elapsed = t - origin;
+    // Hot path (busy-waits read GPT3_CNT): reduce num / (den * 1e12) once, then 64-bit math.
+    if (cached_num != num || cached_den != den) {
+        const unsigned __int128 full_den = static_cast<unsigned __int128>(den) * kPicosPerSecond;
+        const std::uint64_t g = std::gcd(num, static_cast<std::uint64_t>(full_den % num));  // = gcd(num, full_den)
+        const unsigned __int128 rden = full_den / g;
+        reduced_num = num / g;
+        reduced_den = rden <= ~std::uint64_t{0} ? static_cast<std::uint64_t>(rden) : 0;
+        cached_num = num;
+        cached_den = den;
+    }
+    if (reduced_den != 0 && elapsed <= ~std::uint64_t{0} / reduced_num) return elapsed * reduced_num / reduced_den;
+    return static_cast<std::uint64_t>(static_cast<unsigned __int128>(elapsed) * num /
+                                      (static_cast<unsigned __int128>(den) * kPicosPerSecond));
 }
 
 Picos GptTimer::Timebase::timeOfTick(std::uint64_t n) const {

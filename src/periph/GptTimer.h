@@ -67,6 +67,8 @@ private:
         /// The first time at which ticksAt() reaches n, or kNever.
         Picos timeOfTick(std::uint64_t n) const;
         bool sameRate(const Timebase& o) const { return num * o.den == o.num * den; }
+        // Reduced form of num / (den * 1e12), computed on first use after a rate change.
+        mutable std::uint64_t cached_num = 0, cached_den = 0, reduced_num = 1, reduced_den = 0;
     };
 
     /// GPT0 or GPT1: a down counter with an expiry interrupt.
