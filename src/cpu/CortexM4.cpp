@@ -160,11 +160,12 @@ void CortexM4::runUntil(Picos t) {
             continue;
         }
         if (bus_error_.valid) {
+            // Taken at the end of the block that made the access (see docs/exceptions.md).
             bus_error_.valid = false;
+            scs_.setBfar(bus_error_.address);
             raiseFault(exc::kBusFault, (1u << 9) | (1u << 15), readReg(UC_ARM_REG_PC),
                        fmt::format("firewall denied {} at {:#010x}", bus_error_.is_write ? "write" : "read",
                                    bus_error_.address));
-            scs_.setBfar(bus_error_.address);
             continue;
         }
         if (state_ != CoreState::Running || stop_requested_) continue;

@@ -82,8 +82,17 @@ bool CortexM4::deliverPendingException() {
 
 void CortexM4::enterException(unsigned exception, std::uint32_t return_address) {
     const unsigned ipsr = currentException();
+    // Bit 3 (SFPA) is kept as Unicorn has it: its M4 runs in QEMU's secure state, where a clear
+    // SFPA makes the next FP instruction start a fresh FP context (FPSCR reset).
     const std::uint32_t control = readReg(UC_ARM_REG_CONTROL);
     const bool thread = ipsr == 0;
+    if (thread && (control & kControlNPriv)) {
+        // QEMU reads MSP/PSP as 0 and ignores CONTROL writes from unprivileged code: pass
+        // through Handler mode to clear nPRIV first (it is restored below).
+        writeReg(UC_ARM_REG_IPSR, exception);
+        writeReg(UC_ARM_REG_CONTROL, control & ~kControlNPriv);
+        writeReg(UC_ARM_REG_IPSR, 0);
+    }
     const bool on_psp = thread && (control & kControlSpSel);
     const bool fp_frame = control & kControlFpca;
     std::uint32_t msp = readReg(UC_ARM_REG_MSP);
@@ -123,12 +132,15 @@ void CortexM4::enterException(unsigned exception, std::uint32_t return_address) 
         return;
     }
 
-    // Into Handler mode: IPSR first (Handler mode is privileged), then both stack pointers,
-    // which QEMU maps onto its banked registers by the new mode.
+    // Into Handler mode with CONTROL.SPSEL = 0 and FPCA = 0. QEMU honours SPSEL writes only in
+    // Thread mode, so clear it there (now privileged), then enter Handler mode and put nPRIV
+    // back. Both stack pointers are written last, so they land in QEMU's banked registers
+    // according to the final mode.
+    if (thread) writeReg(UC_ARM_REG_CONTROL, control & ~(kControlNPriv | kControlSpSel | kControlFpca));
     writeReg(UC_ARM_REG_IPSR, exception);
+    writeReg(UC_ARM_REG_CONTROL, control & ~(kControlSpSel | kControlFpca));
     writeReg(UC_ARM_REG_MSP, msp);
     writeReg(UC_ARM_REG_PSP, psp);
-    writeReg(UC_ARM_REG_CONTROL, control & ~kControlFpca);
     const std::uint32_t exc_return = 0xFFFFFFE0u | (fp_frame ? 0 : 0x10) | (thread ? (0x8 | (on_psp ? 0x4 : 0) | 0x1) : 0x1);
     writeReg(UC_ARM_REG_LR, exc_return);
     writeReg(UC_ARM_REG_PC, vector);  // bit 0 selects Thumb; 0 raises INVSTATE on execution
@@ -191,6 +203,8 @@ void CortexM4::exceptionReturn(std::uint32_t exc_return) {
     const bool force_align = fp_frame || (scs_.ccr() & SystemControlSpace::kCcrStkAlign);
     sp = (sp + frame_size) | ((force_align && (xpsr & (1u << 9))) ? 4u : 0u);
 
+    // Bit 3 (SFPA) is kept as Unicorn has it: its M4 runs in QEMU's secure state, where a clear
+    // SFPA makes the next FP instruction start a fresh FP context (FPSCR reset).
     const std::uint32_t control = readReg(UC_ARM_REG_CONTROL);
     const std::uint32_t fpca = fp_frame ? kControlFpca : 0;
     if (to_thread) {
@@ -237,8 +251,8 @@ void CortexM4::onInterrupt(uc_struct* uc, std::uint32_t intno, void* user) {
             if (self->nvic_.groupPriority(exc::kSvCall) < self->executionPriority()) {
                 self->enterException(exc::kSvCall, pc);
             } else {
-                self->raiseFault(exc::kHardFault, 0, pc, "SVC executed at a priority that masks SVCall");
                 self->scs_.addHfsr(kHfsrForced);
+                self->raiseFault(exc::kHardFault, 0, pc, "SVC executed at a priority that masks SVCall");
             }
             return;
         }

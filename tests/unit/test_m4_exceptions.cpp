@@ -1320,7 +1320,6 @@ TEST(M4ExceptionTest, ThreadModeOnPspStacksOnPspAndHandlerRunsOnMsp) {
 // CONTROL = 2. Suggested fix: in enterException, when coming from Thread mode, write CONTROL
 // with SPSEL (and FPCA, nPRIV) cleared *before* writing IPSR (QEMU honours SPSEL only in Thread
 // mode), then IPSR, MSP, PSP, then CONTROL & ~(FPCA | SPSEL) to restore nPRIV.
-// Expected to fail until fixed.
 TEST(M4ExceptionTest, ControlSpselReadsZeroInAHandlerEnteredFromPsp) {
     M4TestRig rig(psp::code);
     rig.run(us(100));
@@ -1412,7 +1411,6 @@ TEST(M4ExceptionTest, SvcEntersSvcallWithTheNextInstructionStacked) {
 // before reading MSP/PSP, lift nPRIV when Thread mode is unprivileged; CONTROL is itself only
 // writable when privileged, so: IPSR = exception, CONTROL = control & ~nPRIV, IPSR = 0, then read
 // both stack pointers (nPRIV is restored by the final CONTROL write in Handler mode).
-// Expected to fail until fixed.
 TEST(M4ExceptionTest, SvcFromUnprivilegedThreadModeOnPsp) {
     M4TestRig rig(svc::code);
     rig.run(us(100));
@@ -1708,9 +1706,8 @@ TEST(M4ExceptionTest, NvicAndScbRegistersFromCode) {
     EXPECT_TRUE(nvic.enabled(exc::kFirstIrq + 32));
 }
 
-// BUG: same cause as SvcFromUnprivilegedThreadModeOnPsp (enterException reads MSP/PSP as 0
+// Regression test (was a bug: fixed in enterException).
 // from unprivileged Thread mode): the first SysTick after dropping privilege locks the core up.
-// Expected to fail until fixed.
 TEST(M4ExceptionTest, UnprivilegedThreadOnMspIsInterrupted) {
     M4TestRig rig(unpriv::code);
     rig.setResult(15, 1);  // CONTROL: nPRIV
@@ -1723,8 +1720,7 @@ TEST(M4ExceptionTest, UnprivilegedThreadOnMspIsInterrupted) {
     EXPECT_EQ(rig.reg(UC_ARM_REG_R4), 0x5EC0DE04u);
 }
 
-// BUG: as above, with the unprivileged thread on PSP (the usual RTOS task setup).
-// Expected to fail until fixed.
+// Regression test (was a bug: fixed in enterException).
 TEST(M4ExceptionTest, UnprivilegedThreadOnPspIsInterrupted) {
     M4TestRig rig(unpriv::code);
     rig.setResult(15, 3);  // CONTROL: nPRIV | SPSEL
