@@ -3,7 +3,11 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "periph/AdcController.h"
 #include "periph/ClockControl.h"
+#include "periph/Eint.h"
+#include "periph/GpioBlock.h"
+#include "periph/PwmController.h"
 #include "periph/GptTimer.h"
 #include "periph/IrqConfig.h"
 #include "periph/MtkUart.h"
@@ -11,7 +15,34 @@
 
 namespace mt3620 {
 
-M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegion& a7_ram)
+SharedPeripherals::SharedPeripherals(Scheduler& scheduler, Log& log) : pins(&scheduler) {
+    for (const GpioBlock::GpioBlockInfo& b : GpioBlock::mt3620Blocks()) {
+        gpio.push_back(std::make_unique<GpioBlock>(b.name, b.layout, b.first_pin, b.pin_count, pins, log));
+        gpio_bases.push_back(b.base);
+    }
+    for (unsigned c = 0; c < pwm.size(); ++c)
+        pwm[c] = std::make_unique<PwmController>("PWM-CONTROLLER-" + std::to_string(c), c, pins, scheduler, log);
+    adc = std::make_unique<AdcController>("ADC-CONTROLLER-0", scheduler, log);
+}
+
+SharedPeripherals::~SharedPeripherals() = default;
+
+void SharedPeripherals::attach(PeripheralBus& bus, Nvic& nvic) {
+    for (std::size_t i = 0; i < gpio.size(); ++i) bus.map(gpio_bases[i], *gpio[i]);
+    // PWM controller c sits at GPIO group c + 0x1000 (reference 4.2).
+    for (unsigned c = 0; c < pwm.size(); ++c) bus.map(0x3801'1000 + c * 0x1'0000, *pwm[c]);
+    bus.map(AdcController::kBase, *adc);
+    adc->irq.connect(&nvic, 70);
+}
+
+void SharedPeripherals::reset() {
+    for (auto& g : gpio) g->reset();
+    for (auto& p : pwm) p->reset();
+    adc->reset();
+}
+
+M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegion& a7_ram,
+                         SharedPeripherals& shared)
     : id(core_id),
       tcm(std::string(coreName(core_id)) + ".TCM", kTcmBase, kTcmSize),
       sysram(std::string(coreName(core_id)) + ".SYSRAM", kSysramBase, kSysramSize),
@@ -24,6 +55,8 @@ M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegi
     clock = std::make_unique<ClockControl>(prefix + "clock", log);
     watchdog = std::make_unique<Watchdog>(prefix + "WDT", scheduler, log);
     irq_config = std::make_unique<IrqConfig>(prefix + "IRQ_CFG", log);
+    eint = std::make_unique<Eint>(prefix + "EINT", shared.pins, *irq_config, scheduler, log);
+    shared.pins.addListener(eint.get());
     clock->on_clock_change = [this](std::uint64_t hz) {
         core.setClockHz(hz);
         gpt->cpuClockChanged();  // GPT4 counts CPU cycles
@@ -38,6 +71,8 @@ M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegi
     debug_uart->irq.connect(&nvic, 4);
     irq_config->on_sense_change = [&nvic](unsigned irq, bool level) { nvic.setLevelSensitive(irq, level); };
     irq_config->on_test_irq = [&nvic](unsigned irq, bool level) { nvic.setIrqLevel(irq, level); };
+    for (unsigned n = 0; n < eint->irq.size(); ++n) eint->irq[n].connect(&nvic, Eint::kFirstIrq + n);
+    shared.attach(bus, nvic);
 
     // Per-core blocks are owned by their own core (reference section 5).
     const std::uint32_t own = coreBit(core_id);
@@ -63,8 +98,9 @@ Machine::Machine(MachineConfig config)
     : config_(std::move(config)), log_(config_.logger), a7_ram_("A7-RAM", kA7RamBase, kA7RamSize) {
     log_.setTimeSource(&scheduler_);
     scheduler_.setDeadlineListener([this](Picos t) { onTimerArmed(t); });
-    m4_[0] = std::make_unique<M4Subsystem>(CoreId::M4_0, scheduler_, log_, a7_ram_);
-    m4_[1] = std::make_unique<M4Subsystem>(CoreId::M4_1, scheduler_, log_, a7_ram_);
+    shared_ = std::make_unique<SharedPeripherals>(scheduler_, log_);
+    m4_[0] = std::make_unique<M4Subsystem>(CoreId::M4_0, scheduler_, log_, a7_ram_, *shared_);
+    m4_[1] = std::make_unique<M4Subsystem>(CoreId::M4_1, scheduler_, log_, a7_ram_, *shared_);
     for (auto& m : m4_) {
         M4Subsystem* sub = m.get();
         m->bus.setTrace(config_.trace);
@@ -108,6 +144,7 @@ void Machine::loadImage(M4Subsystem& m) {
     for (MmioDevice* dev : std::initializer_list<MmioDevice*>{m.debug_uart.get(), m.gpt.get(), m.clock.get(),
                                                              m.watchdog.get(), m.irq_config.get()})
         dev->reset();
+    m.eint->reset();
     m.core.setClockHz(m.clock->coreHz());
     // The OS starts RTApps with the FPU usable (reference 2.4: CPACR CP10/CP11 full access).
     m.core.reset(image.entry, image.initial_sp, image.reset_pc);

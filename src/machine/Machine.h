@@ -21,6 +21,7 @@
 #include "machine/CoreId.h"
 #include "machine/Scheduler.h"
 #include "machine/SerialCapture.h"
+#include "periph/PinBank.h"
 
 namespace mt3620 {
 
@@ -29,6 +30,10 @@ class GptTimer;
 class ClockControl;
 class Watchdog;
 class IrqConfig;
+class Eint;
+class GpioBlock;
+class PwmController;
+class AdcController;
 
 /// Memory map constants (reference section 2.1).
 constexpr std::uint32_t kA7RamBase = 0x8000'0000;
@@ -49,9 +54,26 @@ struct MachineConfig {
     Picos quantum = 200 * kPicosPerMicro;    // longest stretch one core runs before the next
 };
 
+/// Pin-level blocks at 0x38000000-0x380FFFFF that every core sees at the same address
+/// ("Global for All CM4 and CA7", reference 2.2); the firewall decides who may use them.
+struct SharedPeripherals {
+    SharedPeripherals(Scheduler& scheduler, Log& log);
+    ~SharedPeripherals();
+
+    PinBank pins;
+    std::vector<std::unique_ptr<GpioBlock>> gpio;
+    std::vector<std::uint32_t> gpio_bases;
+    std::array<std::unique_ptr<PwmController>, 3> pwm;
+    std::unique_ptr<AdcController> adc;
+
+    /// Maps every block into a core's bus and wires its interrupts to that core's NVIC.
+    void attach(PeripheralBus& bus, Nvic& nvic);
+    void reset();
+};
+
 /// One IO Cortex-M4 with everything private to it.
 struct M4Subsystem {
-    M4Subsystem(CoreId id, Scheduler& scheduler, Log& log, RamRegion& a7_ram);
+    M4Subsystem(CoreId id, Scheduler& scheduler, Log& log, RamRegion& a7_ram, SharedPeripherals& shared);
     ~M4Subsystem();
 
     CoreId id;
@@ -65,6 +87,7 @@ struct M4Subsystem {
     std::unique_ptr<ClockControl> clock;
     std::unique_ptr<Watchdog> watchdog;
     std::unique_ptr<IrqConfig> irq_config;
+    std::unique_ptr<Eint> eint;  // EINT0-23 as this core's IRQ_CFG configures them
     std::string restart_reason;  // set when the core must restart (watchdog, SYSRESETREQ)
     SerialCapture debug_uart_capture;
     std::optional<RtAppImage> image;
@@ -99,6 +122,8 @@ public:
     Log& log() { return log_; }
     Firewall& firewall() { return firewall_; }
     RamRegion& a7Ram() { return a7_ram_; }
+    SharedPeripherals& shared() { return *shared_; }
+    PinBank& pins() { return shared_->pins; }
 
     /// The M4 subsystem of core M4_0 or M4_1.
     M4Subsystem& m4(CoreId core);
@@ -118,6 +143,7 @@ private:
     Scheduler scheduler_;
     Firewall firewall_;
     RamRegion a7_ram_;
+    std::unique_ptr<SharedPeripherals> shared_;
     std::array<std::unique_ptr<M4Subsystem>, 2> m4_;
     Core* running_ = nullptr;
     Picos round_target_ = 0;  // where the current round of core runs ends
