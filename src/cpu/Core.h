@@ -26,6 +26,8 @@ public:
     virtual void shortenQuantum(Picos t) = 0;
     /// Instructions executed since reset.
     virtual std::uint64_t instructions() const = 0;
+    /// Stopped by the debugger (breakpoint, watchpoint, step, halt): the machine stops with it.
+    virtual bool debugHalted() const { return false; }
     /// The last fault report, or empty.
     virtual const std::string& faultReport() const = 0;
 };

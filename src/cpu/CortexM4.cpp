@@ -2,6 +2,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include <cstring>
 #include <numeric>
 #include <stdexcept>
 
@@ -58,6 +59,7 @@ void CortexM4::mapMemory(RamRegion& region, bool writable, bool executable) {
 }
 
 void CortexM4::attachBus(PeripheralBus& bus) {
+    bus_ = &bus;
     bus.map(SystemControlSpace::kBase, scs_, coreBit(id_));
     bus.attach(uc_);
     bus.setPcSource([this] { return block_addr_; });
@@ -145,7 +147,12 @@ void CortexM4::runUntil(Picos t) {
         state_ = CoreState::Running;
         log_.trace(name_, "woken by a pending interrupt");
     }
-    while (state_ == CoreState::Running && cycles_ < stop_cycles_) {
+    while (state_ == CoreState::Running && cycles_ < stop_cycles_ && debug_stop_ == DebugStop::None) {
+        if (debug_halt_requested_) {
+            debug_halt_requested_ = false;
+            debug_stop_ = DebugStop::Halt;
+            break;
+        }
         if (check_exceptions_ || poll_masks_) deliverPendingException();
         if (state_ != CoreState::Running) break;
         stop_requested_ = false;
@@ -168,7 +175,7 @@ void CortexM4::runUntil(Picos t) {
                                    bus_error_.address));
             continue;
         }
-        if (state_ != CoreState::Running || stop_requested_) continue;
+        if (state_ != CoreState::Running || stop_requested_ || debug_stop_ != DebugStop::None) continue;
         // Stopped without our request: WFI/WFE (Unicorn returns with PC after the instruction).
         pc = readReg(UC_ARM_REG_PC);
         if (stoppedAtWfi(pc)) {
@@ -185,6 +192,137 @@ void CortexM4::runUntil(Picos t) {
     }
 }
 
+// --- Debugging --------------------------------------------------------------------------------
+
+void CortexM4::requestDebugHalt() {
+    debug_halt_requested_ = true;
+    requestStop();
+}
+
+void CortexM4::debugResume() {
+    if (debug_stop_ == DebugStop::None) return;
+    std::uint32_t pc = readReg(UC_ARM_REG_PC);
+    if (breakpoints_.count(pc)) skip_breakpoint_at_ = pc;
+    debug_stop_ = DebugStop::None;
+    debug_halt_requested_ = false;
+}
+
+void CortexM4::debugStep() {
+    if (state_ == CoreState::Halted || state_ == CoreState::Empty) return;
+    debug_stop_ = DebugStop::None;
+    if (state_ == CoreState::Sleeping) state_ = CoreState::Running;  // a step past WFI
+    scheduler_.setLocalTime(this);
+    stepping_ = true;
+    stop_requested_ = false;
+    stop_pending_ = false;
+    std::uint32_t pc = readReg(UC_ARM_REG_PC);
+    if (breakpoints_.count(pc)) skip_breakpoint_at_ = pc;
+    executing_ = true;
+    uc_err err = uc_emu_start(uc_, pc | 1u, 0xFFFFFFFFull, 0, 1);
+    executing_ = false;
+    stepping_ = false;
+    skip_breakpoint_at_.reset();
+    ++cycles_;
+    scheduler_.setLocalTime(nullptr);
+    if (err != UC_ERR_OK) faultFromEngineError(err);
+    if (debug_stop_ == DebugStop::None || debug_stop_ == DebugStop::Breakpoint) debug_stop_ = DebugStop::Step;
+}
+
+void CortexM4::addBreakpoint(std::uint32_t address) {
+    address &= ~1u;
+    if (breakpoints_.count(address)) return;
+    uc_hook h = 0;
+    if (uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&CortexM4::onBreakpoint), this, address,
+                    address) != UC_ERR_OK)
+        return;
+    breakpoints_[address] = h;
+    uc_ctl_remove_cache(uc_, address, address + 4);  // no stale translation skips the hook
+}
+
+void CortexM4::removeBreakpoint(std::uint32_t address) {
+    address &= ~1u;
+    auto it = breakpoints_.find(address);
+    if (it == breakpoints_.end()) return;
+    uc_hook_del(uc_, it->second);
+    breakpoints_.erase(it);
+    uc_ctl_remove_cache(uc_, address, address + 4);
+}
+
+void CortexM4::onBreakpoint(uc_struct* uc, std::uint64_t address, std::uint32_t, void* user) {
+    auto* self = static_cast<CortexM4*>(user);
+    if (self->skip_breakpoint_at_ && *self->skip_breakpoint_at_ == address) {
+        self->skip_breakpoint_at_.reset();  // resuming from here: execute it once
+        return;
+    }
+    if (self->stepping_) return;
+    // A code hook runs before its instruction, with PC exact: stopping here leaves it unexecuted.
+    self->debug_stop_ = DebugStop::Breakpoint;
+    uc_emu_stop(uc);
+}
+
+void CortexM4::addWatchpoint(std::uint32_t address, std::uint32_t length, WatchKind kind) {
+    int type = 0;
+    if (static_cast<int>(kind) & static_cast<int>(WatchKind::Write)) type |= UC_HOOK_MEM_WRITE;
+    if (static_cast<int>(kind) & static_cast<int>(WatchKind::Read)) type |= UC_HOOK_MEM_READ;
+    uc_hook h = 0;
+    if (uc_hook_add(uc_, &h, type, reinterpret_cast<void*>(&CortexM4::onWatch), this, address,
+                    address + std::max(length, 1u) - 1) != UC_ERR_OK)
+        return;
+    watches_.push_back(Watch{address, length, kind, h});
+    uc_ctl_flush_tb(uc_);  // memory hooks change how accesses are translated
+}
+
+void CortexM4::removeWatchpoint(std::uint32_t address, std::uint32_t length, WatchKind kind) {
+    for (auto it = watches_.begin(); it != watches_.end(); ++it) {
+        if (it->address == address && it->length == length && it->kind == kind) {
+            uc_hook_del(uc_, it->hook);
+            watches_.erase(it);
+            uc_ctl_flush_tb(uc_);
+            return;
+        }
+    }
+}
+
+void CortexM4::onWatch(uc_struct*, int type, std::uint64_t address, int, std::int64_t, void* user) {
+    auto* self = static_cast<CortexM4*>(user);
+    if (self->debug_stop_ != DebugStop::None) return;
+    // Stopping inside a memory hook would re-run the access: stop at the next block boundary.
+    self->debug_stop_ = DebugStop::Watchpoint;
+    self->watch_hit_address_ = static_cast<std::uint32_t>(address);
+    self->watch_hit_kind_ = type == UC_MEM_WRITE ? WatchKind::Write : WatchKind::Read;
+    self->requestStop();
+}
+
+bool CortexM4::debugRead(std::uint32_t address, void* out, std::size_t size) {
+    if (uc_mem_read(uc_, address, out, size) == UC_ERR_OK) return true;
+    // Peripheral registers: word by word through the bus (no firewall for the debugger).
+    if (!bus_ || (address % 4) || (size % 4)) return false;
+    auto* bytes = static_cast<std::uint8_t*>(out);
+    for (std::size_t i = 0; i < size; i += 4) {
+        if (!bus_->deviceAt(address + i)) return false;
+        std::uint32_t v = bus_->read(address + static_cast<std::uint32_t>(i), 4);
+        std::memcpy(bytes + i, &v, 4);
+    }
+    return true;
+}
+
+bool CortexM4::debugWrite(std::uint32_t address, const void* data, std::size_t size) {
+    // Writes to read-only flash are allowed for the debugger (loading breakpoints, patches).
+    if (uc_mem_write(uc_, address, data, size) != UC_ERR_OK) {
+        if (!bus_ || (address % 4) || (size % 4)) return false;
+        auto* bytes = static_cast<const std::uint8_t*>(data);
+        for (std::size_t i = 0; i < size; i += 4) {
+            if (!bus_->deviceAt(address + i)) return false;
+            std::uint32_t v;
+            std::memcpy(&v, bytes + i, 4);
+            bus_->write(address + static_cast<std::uint32_t>(i), 4, v);
+        }
+    }
+    uc_ctl_remove_cache(uc_, address, address + size);
+    counter_.clear();
+    return true;
+}
+
 bool CortexM4::stoppedAtWfi(std::uint32_t pc) {
     std::uint16_t hw = 0;
     if (uc_mem_read(uc_, pc - 2, &hw, 2) != UC_ERR_OK) return false;
@@ -193,6 +331,7 @@ bool CortexM4::stoppedAtWfi(std::uint32_t pc) {
 
 void CortexM4::onBlock(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user) {
     auto* self = static_cast<CortexM4*>(user);
+    if (self->stepping_) return;  // a single step counts its one instruction itself
     // Stopping here (measured on Unicorn 2.1) returns before the block executes, with every
     // register exact and PC at the block: so a stop is decided before the block is counted.
     // A pending interrupt masked by PRIMASK/BASEPRI becomes takeable when firmware lowers the

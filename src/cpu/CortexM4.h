@@ -5,7 +5,9 @@
 // sleep. Time passes per executed instruction at the core clock (one cycle per instruction:
 // the emulator is instruction-accurate, not cycle-accurate).
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -66,6 +68,30 @@ public:
 
     /// Asks a running engine to return soon (between translated blocks).
     void stopSoon() { requestStop(); }
+    // --- Debugging (the GDB stub) ---
+    enum class DebugStop { None, Halt, Breakpoint, Watchpoint, Step };
+    enum class WatchKind { Write = 1, Read = 2, Access = 3 };
+    /// Stops the core at the next block boundary and keeps it stopped until resumed.
+    void requestDebugHalt();
+    bool debugHalted() const override { return debug_stop_ != DebugStop::None; }
+    DebugStop debugStop() const { return debug_stop_; }
+    /// The data address that triggered the last watchpoint stop.
+    std::uint32_t watchHitAddress() const { return watch_hit_address_; }
+    WatchKind watchHitKind() const { return watch_hit_kind_; }
+    /// Leaves the debug stop; the next run continues (stepping over a breakpoint at PC).
+    void debugResume();
+    /// Executes exactly one instruction (interrupts stay pending: OpenOCD's default), then
+    /// stays halted with DebugStop::Step.
+    void debugStep();
+    void addBreakpoint(std::uint32_t address);
+    void removeBreakpoint(std::uint32_t address);
+    void addWatchpoint(std::uint32_t address, std::uint32_t length, WatchKind kind);
+    void removeWatchpoint(std::uint32_t address, std::uint32_t length, WatchKind kind);
+    /// Reads/writes guest memory as the debugger sees it (RAM, flash, and peripherals through
+    /// the bus). Returns false where nothing answers.
+    bool debugRead(std::uint32_t address, void* out, std::size_t size);
+    bool debugWrite(std::uint32_t address, const void* data, std::size_t size);
+
     /// What a firewall denial (or other bus error from a model) reports: a precise BusFault.
     void busErrorFromBus(std::uint32_t address, bool is_write);
     /// Called when firmware resets the core (AIRCR.SYSRESETREQ); the machine reloads the app.
@@ -80,6 +106,8 @@ private:
     static void onInterrupt(uc_struct* uc, std::uint32_t intno, void* user);
     static bool onInvalidMemory(uc_struct* uc, int type, std::uint64_t address, int size,
                                 std::int64_t value, void* user);
+    static void onBreakpoint(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user);
+    static void onWatch(uc_struct* uc, int type, std::uint64_t address, int size, std::int64_t value, void* user);
     void updateStopCycles();
     bool stoppedAtWfi(std::uint32_t pc);
     void requestStop();
@@ -137,6 +165,22 @@ private:
     bool poll_masks_ = false;        // pending exception masked by PRIMASK/BASEPRI/FAULTMASK
     std::uint32_t block_addr_ = 0;   // start of the block being executed
     std::uint32_t block_size_ = 0;
+
+    DebugStop debug_stop_ = DebugStop::None;
+    bool debug_halt_requested_ = false;
+    bool stepping_ = false;
+    std::optional<std::uint32_t> skip_breakpoint_at_;  // resuming from this breakpoint
+    std::map<std::uint32_t, std::size_t> breakpoints_;  // address -> uc_hook
+    struct Watch {
+        std::uint32_t address;
+        std::uint32_t length;
+        WatchKind kind;
+        std::size_t hook;
+    };
+    std::vector<Watch> watches_;
+    std::uint32_t watch_hit_address_ = 0;
+    WatchKind watch_hit_kind_ = WatchKind::Write;
+    PeripheralBus* bus_ = nullptr;
 
     std::string fault_report_;
     struct BadAccess {

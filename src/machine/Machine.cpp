@@ -185,6 +185,8 @@ Machine::StopReason Machine::runFor(Picos duration, const std::function<bool()>&
     const Picos end = duration >= kNever - start ? kNever : start + duration;
     for (;;) {
         if (until && until()) return StopReason::Condition;
+        for (Core* c : cores())
+            if (c->debugHalted()) return StopReason::Debug;
         const Picos now = scheduler_.machineTime();
         if (now >= end) return StopReason::TimeLimit;
 
@@ -200,12 +202,18 @@ Machine::StopReason Machine::runFor(Picos duration, const std::function<bool()>&
 
         round_target_ = std::min(next, end);
         if (any_running) round_target_ = std::min(round_target_, now + config_.quantum);
+        bool debug_stop = false;
         for (Core* c : cores()) {
             running_ = c;
             c->runUntil(round_target_);  // may lower round_target_ (onTimerArmed)
             processRestarts();
+            if (c->debugHalted()) {
+                debug_stop = true;  // all-stop: no other core runs, no time passes
+                break;
+            }
         }
         running_ = nullptr;
+        if (debug_stop) return StopReason::Debug;
         scheduler_.advanceTo(round_target_);
         processRestarts();
     }
@@ -217,6 +225,7 @@ const char* Machine::stopReasonName(StopReason r) {
         case StopReason::Condition: return "condition met";
         case StopReason::Idle: return "all cores idle with nothing scheduled";
         case StopReason::Halted: return "all cores halted";
+        case StopReason::Debug: return "stopped for the debugger";
     }
     return "?";
 }

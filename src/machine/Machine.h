@@ -100,6 +100,7 @@ public:
         Condition,   // the caller's condition became true
         Idle,        // every core sleeps or is empty and nothing is scheduled: nothing can happen
         Halted,      // every loaded core halted (fault or lockup)
+        Debug,       // a core stopped for the debugger (all-stop: time stands still)
     };
 
     explicit Machine(MachineConfig config = {});

@@ -1,0 +1,85 @@
+#pragma once
+// What a board file says, as plain data: the board's name and chip, and one spec per device.
+// BoardFile produces it (and has checked it); Board turns it into live devices. Keeping the two
+// apart lets tests and tools read a board without building a machine.
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "common/VirtualTime.h"
+
+namespace mt3620 {
+
+/// Fields every device has.
+struct DeviceSpecBase {
+    std::string name;
+    int line = 0;  // line of the device's entry in the board file (1-based), for later messages
+};
+
+/// An LED on a GPIO pad. It only observes the pad, so it never drives it.
+struct LedSpec : DeviceSpecBase {
+    unsigned pin = 0;
+    bool active_low = false;  // lit when the pad is low (common-anode wiring, as on the RDB)
+};
+
+/// A push button that drives a pad: to its idle level when released, the other one when pressed.
+struct ButtonSpec : DeviceSpecBase {
+    unsigned pin = 0;
+    bool idle_high = true;  // pull-up to 3.3 V with the button to ground, as on the RDB
+    std::optional<char> key;  // terminal key that presses it, if any
+};
+
+// --- Analog waveforms, in volts as a function of virtual time ---
+struct ConstantSource {
+    double volts = 0;
+};
+/// offset + amplitude * sin(2π t / period).
+struct SineSource {
+    double offset = 0, amplitude = 0;
+    Picos period = 0;
+};
+/// Sawtooth: rises linearly from `from` to `to` over each period, then jumps back.
+struct RampSource {
+    double from = 0, to = 0;
+    Picos period = 0;
+};
+/// `high` for the first half of each period, `low` for the second.
+struct SquareSource {
+    double low = 0, high = 0;
+    Picos period = 0;
+};
+/// Samples read from a CSV file (already loaded and checked), linearly interpolated; the first
+/// value holds before the first sample and the last one after the last sample.
+struct CsvSource {
+    std::string path;                              // as resolved against the board file's folder
+    std::vector<std::pair<Picos, double>> points;  // (time, volts), times never decreasing
+};
+using AnalogSourceSpec = std::variant<ConstantSource, SineSource, RampSource, SquareSource, CsvSource>;
+
+/// A voltage on one ADC channel (channel k is GPIO 41+k, reference §4.7).
+struct AnalogSpec : DeviceSpecBase {
+    unsigned adc = 0;  // controller; the MT3620 has only ADC-CONTROLLER-0
+    unsigned channel = 0;
+    AnalogSourceSpec source;
+};
+
+/// One device of the board. A new device type adds its spec here and registers itself in
+/// DeviceRegistry.cpp.
+using DeviceSpec = std::variant<LedSpec, ButtonSpec, AnalogSpec>;
+
+struct BoardDescription {
+    std::string file;  // where it was read from, for messages
+    std::string board;
+    std::string chip;
+    std::string description;
+    std::vector<DeviceSpec> devices;
+};
+
+/// The name and line every spec carries.
+inline const DeviceSpecBase& specBase(const DeviceSpec& spec) {
+    return std::visit([](const auto& s) -> const DeviceSpecBase& { return s; }, spec);
+}
+
+}  // namespace mt3620
