@@ -6,6 +6,7 @@
 //
 // Note: an undriven pad reads low (PinBank), so an active-low LED counts as lit until the
 // firmware drives its pad high. It logs nothing until the level changes.
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -38,14 +39,32 @@ public:
     unsigned changes() const { return changes_; }
     /// Virtual time of the last change (0 if none).
     Picos lastChange() const { return last_change_; }
+    /// While the LED is driven by a fast waveform (PWM): the fraction of each period it is lit
+    /// and the period, measured from its last full cycle. Empty when it is not blinking fast.
+    std::optional<double> dutyCycle() const { return pwm_ ? std::optional<double>(duty_) : std::nullopt; }
+    Picos pwmPeriod() const { return period_; }
+
+    /// Changes closer together than this are a PWM waveform: logged as a duty cycle, not as
+    /// one line per edge.
+    static constexpr Picos kPwmThreshold = 20 * kPicosPerMilli;
 
 private:
+    void measure(bool on, Picos time);
+
     unsigned pin_;
     bool active_low_;
     Log& log_;
     bool on_;
     unsigned changes_ = 0;
     Picos last_change_ = 0;
+    // PWM measurement
+    bool pwm_ = false;
+    Picos last_on_edge_ = kNever;
+    Picos last_off_edge_ = kNever;
+    double duty_ = 0;
+    Picos period_ = 0;
+    double reported_duty_ = -1;
+    Picos reported_period_ = 0;
 };
 
 }  // namespace mt3620

@@ -2,11 +2,19 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <sys/select.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
 
+#include "DefaultBoard.h"
+#include "board/Board.h"
+#include "board/BoardFile.h"
+#include "board/Button.h"
+#include "board/VcdWriter.h"
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
 #include "periph/MtkUart.h"
@@ -65,6 +73,71 @@ std::shared_ptr<spdlog::logger> makeLogger(const std::string& level) {
     return logger;
 }
 
+/// "A@2s" or "A@2s+500ms": press button A at 2 s, release after the hold (default 100 ms).
+std::string schedulePress(Machine& machine, const std::string& spec, std::vector<std::unique_ptr<EventTimer>>& events) {
+    auto at = spec.find('@');
+    if (at == std::string::npos) return "expected NAME@TIME, e.g. A@2s";
+    std::string name = spec.substr(0, at), when = spec.substr(at + 1), hold = "100ms";
+    if (auto plus = when.find('+'); plus != std::string::npos) {
+        hold = when.substr(plus + 1);
+        when = when.substr(0, plus);
+    }
+    Button* button = machine.board() ? machine.board()->button(name) : nullptr;
+    if (!button) return "no button named '" + name + "' on the board";
+    auto t = parseDuration(when), h = parseDuration(hold);
+    if (!t || !h) return "expected durations with units, e.g. A@2s+500ms";
+    auto press = std::make_unique<EventTimer>(machine.scheduler(), "press " + name, [button] { button->press(); });
+    auto release = std::make_unique<EventTimer>(machine.scheduler(), "release " + name, [button] { button->release(); });
+    press->armAt(*t);
+    release->armAt(*t + *h);
+    events.push_back(std::move(press));
+    events.push_back(std::move(release));
+    return {};
+}
+
+/// Runs while reading control lines from standard input between rounds: "press A",
+/// "release A", "toggle A", or a single key bound to a button in the board file. Input is read
+/// without blocking, so the machine keeps running; interactive runs are not deterministic.
+Machine::StopReason runWithControlInput(Machine& machine, Picos limit) {
+    std::string pending;
+    const Picos end = limit;
+    auto poll = [&] {
+        char buf[256];
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(0, &fds);
+        timeval tv{0, 0};
+        if (select(1, &fds, nullptr, nullptr, &tv) <= 0) return;
+        ssize_t n = ::read(0, buf, sizeof buf);
+        if (n <= 0) return;
+        pending.append(buf, static_cast<std::size_t>(n));
+        std::size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+            std::string line = pending.substr(0, nl);
+            pending.erase(0, nl + 1);
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            Board* board = machine.board();
+            if (!board || line.empty()) continue;
+            auto space = line.find(' ');
+            std::string verb = line.substr(0, space), name = space == std::string::npos ? "" : line.substr(space + 1);
+            Button* b = name.empty() && line.size() == 1 ? board->buttonForKey(line[0]) : board->button(name);
+            if (!b) {
+                machine.log().warn("control", "unknown control input '{}' (try 'press A' or a button key)", line);
+                continue;
+            }
+            if (name.empty() || verb == "toggle") b->toggle();
+            else if (verb == "press") b->press();
+            else if (verb == "release") b->release();
+        }
+    };
+    for (;;) {
+        poll();
+        Picos step = std::min(end - std::min(end, machine.now()), 10 * kPicosPerMilli);
+        Machine::StopReason why = machine.runFor(step);
+        if (why != Machine::StopReason::TimeLimit || machine.now() >= end) return why;
+    }
+}
+
 int fail(spdlog::logger& log, const std::string& message) {
     log.error("{}", message);
     return 2;
@@ -87,6 +160,14 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
     cmd.add_flag("--keep-going", o.keep_going, "Exit 0 even if a core halted on a fault");
     cmd.add_option("--quantum", o.quantum, "Longest virtual time one core runs before the next takes a turn")
         ->capture_default_str();
+    cmd.add_option("--board", o.board,
+                   "Board file (YAML, see docs/board-files.md); default: the built-in MT3620 reference board");
+    cmd.add_flag("--no-board", o.no_board, "Run the bare chip with nothing connected to its pins");
+    cmd.add_option("--vcd", o.vcd, "Write a value-change dump (GTKWave, PulseView) of every board-connected pin");
+    cmd.add_option("--press", o.presses,
+                   "Press a board button at a virtual time, e.g. A@2s (held 100ms) or A@2s+500ms; repeatable");
+    cmd.add_flag("--control-stdin", o.control_stdin,
+                 "Read 'press NAME', 'release NAME' or a button's key on standard input while running");
 }
 
 int runCommand(const RunOptions& o) {
@@ -106,6 +187,33 @@ int runCommand(const RunOptions& o) {
     config.trace = o.trace;
     config.quantum = *quantum;
     Machine machine(config);
+
+    // The board: LEDs, buttons and analog inputs on the chip's pins.
+    if (!o.no_board) {
+        try {
+            BoardDescription desc = o.board.empty()
+                                        ? BoardFile::parse(kDefaultBoardName, kDefaultBoardYaml)
+                                        : BoardFile::load(o.board);
+            machine.loadBoard(desc);
+        } catch (const std::exception& e) {
+            return fail(*logger, std::string("run: board: ") + e.what());
+        }
+    }
+    std::unique_ptr<VcdWriter> vcd;
+    if (!o.vcd.empty()) {
+        if (!machine.board()) return fail(*logger, "run: --vcd needs a board (drop --no-board)");
+        try {
+            vcd = std::make_unique<VcdWriter>(o.vcd, machine.pins(), VcdWriter::signalsFor(*machine.board()), 0,
+                                              machine.board()->name());
+        } catch (const std::exception& e) {
+            return fail(*logger, std::string("run: --vcd: ") + e.what());
+        }
+    }
+    std::vector<std::unique_ptr<EventTimer>> press_events;
+    for (const std::string& spec : o.presses) {
+        std::string error = schedulePress(machine, spec, press_events);
+        if (!error.empty()) return fail(*logger, "run: --press '" + spec + "': " + error);
+    }
 
     struct Load {
         CoreId core;
@@ -152,7 +260,9 @@ int runCommand(const RunOptions& o) {
         }
     }
 
-    Machine::StopReason why = machine.runFor(limit.value_or(kNever));
+    Machine::StopReason why = o.control_stdin ? runWithControlInput(machine, limit.value_or(kNever))
+                                              : machine.runFor(limit.value_or(kNever));
+    if (vcd) vcd->close(machine.now());
     std::fflush(stdout);
     machine.log().info("machine", "stopped: {}", Machine::stopReasonName(why));
 

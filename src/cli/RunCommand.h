@@ -11,10 +11,15 @@ struct RunOptions {
     std::string m4_1;
     std::string time_limit;
     std::vector<std::string> uart_out;
-    std::string log_level = "warn";
+    std::string log_level = "info";
     bool trace = false;
     bool keep_going = false;
     std::string quantum = "200us";
+    std::string board;                 // board file; empty: the built-in MT3620 RDB
+    bool no_board = false;
+    std::string vcd;                   // value-change dump of the board's pins
+    std::vector<std::string> presses;  // NAME@TIME[+HOLD]
+    bool control_stdin = false;        // "press A" / "release A" lines on standard input
 };
 
 void addRunOptions(CLI::App& cmd, RunOptions& opts);

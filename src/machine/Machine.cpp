@@ -3,6 +3,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "board/AnalogInput.h"
+#include "board/Board.h"
 #include "periph/AdcController.h"
 #include "periph/ClockControl.h"
 #include "periph/Eint.h"
@@ -148,6 +150,15 @@ void Machine::loadImage(M4Subsystem& m) {
     m.core.setClockHz(m.clock->coreHz());
     // The OS starts RTApps with the FPU usable (reference 2.4: CPACR CP10/CP11 full access).
     m.core.reset(image.entry, image.initial_sp, image.reset_pc);
+}
+
+Board& Machine::loadBoard(const BoardDescription& description) {
+    if (board_) throw std::logic_error("a board is already loaded");
+    board_ = std::make_unique<Board>(description, shared_->pins, log_, scheduler_);
+    for (AnalogInput* in : board_->analogInputs()) shared_->adc->setChannelSource(in->channel(), in->waveform());
+    log_.info("machine", "board {} with {} device{}", board_->name(), board_->devices().size(),
+              board_->devices().size() == 1 ? "" : "s");
+    return *board_;
 }
 
 void Machine::restartCore(CoreId core_id, const std::string& reason) {

@@ -34,6 +34,8 @@ class Eint;
 class GpioBlock;
 class PwmController;
 class AdcController;
+class Board;
+struct BoardDescription;
 
 /// Memory map constants (reference section 2.1).
 constexpr std::uint32_t kA7RamBase = 0x8000'0000;
@@ -110,6 +112,11 @@ public:
 
     /// Loads an RTApp onto an M4 core and resets the core to its vector table.
     void loadRtApp(CoreId core, const RtAppImage& image);
+    /// Wires a board (LEDs, buttons, analog inputs) to the chip's pins and ADC. One board per
+    /// machine; call before running.
+    Board& loadBoard(const BoardDescription& description);
+    Board* board() { return board_.get(); }
+
     /// Restarts an M4 core's app from its image, as the OS does after a watchdog or software
     /// reset; the watchdog status survives so firmware can read the reset cause.
     void restartCore(CoreId core, const std::string& reason);
@@ -145,6 +152,7 @@ private:
     Firewall firewall_;
     RamRegion a7_ram_;
     std::unique_ptr<SharedPeripherals> shared_;
+    std::unique_ptr<Board> board_;
     std::array<std::unique_ptr<M4Subsystem>, 2> m4_;
     Core* running_ = nullptr;
     Picos round_target_ = 0;  // where the current round of core runs ends
