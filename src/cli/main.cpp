@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/RunCommand.h"
+#include "cli/TestCommand.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"mt3620-emu: a full-system emulator of the MediaTek MT3620 (Azure Sphere)"};
@@ -16,11 +17,16 @@ int main(int argc, char** argv) {
     CLI::App* run = app.add_subcommand("run", "Run real-time apps on the emulated M4 cores");
     mt3620::cli::addRunOptions(*run, run_opts);
 
+    mt3620::cli::TestOptions test_opts;
+    CLI::App* test = app.add_subcommand("test", "Run scenario files (docs/scenarios.md) and report PASS/FAIL, JUnit XML");
+    mt3620::cli::addTestOptions(*test, test_opts);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
     if (*run) return mt3620::cli::runCommand(run_opts);
+    if (*test) return mt3620::cli::testCommand(test_opts);
     return 0;
 }

@@ -156,7 +156,7 @@ Board& Machine::loadBoard(const BoardDescription& description) {
     if (board_) throw std::logic_error("a board is already loaded");
     board_ = std::make_unique<Board>(description, shared_->pins, log_, scheduler_);
     for (AnalogInput* in : board_->analogInputs()) shared_->adc->setChannelSource(in->channel(), in->waveform());
-    log_.info("machine", "board {} with {} device{}", board_->name(), board_->devices().size(),
+    log_.debug("machine", "board {} with {} device{}", board_->name(), board_->devices().size(),
               board_->devices().size() == 1 ? "" : "s");
     return *board_;
 }
