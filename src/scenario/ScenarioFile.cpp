@@ -1,0 +1,176 @@
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "board/BoardError.h"
+#include "board/BoardFile.h"
+#include "board/FieldReader.h"
+#include "scenario/Scenario.h"
+#include "scenario/Steps.h"
+
+namespace mt3620::scenario {
+
+Scenario::Scenario() = default;
+Scenario::~Scenario() = default;
+Scenario::Scenario(Scenario&&) noexcept = default;
+Scenario& Scenario::operator=(Scenario&&) noexcept = default;
+
+bool Scenario::hasCore(CoreId id) const {
+    for (const CoreImage& c : cores)
+        if (c.core == id) return true;
+    return false;
+}
+
+std::string Scenario::stem() const { return std::filesystem::path(file).stem().string(); }
+
+std::string formatDuration(Picos t) {
+    struct Unit {
+        Picos scale;
+        const char* name;
+    };
+    static constexpr Unit kUnits[] = {{kPicosPerSecond, "s"}, {kPicosPerMilli, "ms"}, {kPicosPerMicro, "us"},
+                                      {kPicosPerNano, "ns"}, {1, "ps"}};
+    if (t == 0) return "0s";
+    for (const Unit& u : kUnits)
+        if (t % u.scale == 0) return fmt::format("{}{}", t / u.scale, u.name);
+    // Not a whole number of any unit above ps: the largest unit it reaches, with decimals.
+    for (const Unit& u : kUnits)
+        if (t >= u.scale) return fmt::format("{:g}{}", static_cast<double>(t) / static_cast<double>(u.scale), u.name);
+    return fmt::format("{}ps", t);
+}
+
+namespace {
+
+/// Substitutes ${NAME} from the options' variables, then the environment.
+std::string substitute(const std::string& text, const ParseOptions& options, const BoardFileContext& ctx, int line) {
+    std::string out;
+    std::size_t p = 0;
+    while (p < text.size()) {
+        std::size_t open = text.find("${", p);
+        if (open == std::string::npos) {
+            out += text.substr(p);
+            break;
+        }
+        std::size_t close = text.find('}', open);
+        if (close == std::string::npos) ctx.fail(line, fmt::format("unterminated '${{' in '{}'", text));
+        out += text.substr(p, open - p);
+        std::string name = text.substr(open + 2, close - open - 2);
+        if (auto it = options.variables.find(name); it != options.variables.end()) {
+            out += it->second;
+        } else if (const char* env = std::getenv(name.c_str()); env && *env) {
+            out += env;
+        } else {
+            ctx.fail(line, fmt::format("'{}' uses ${{{}}}, which is not set (set it in the environment{})", text, name,
+                                       name == "FIRMWARE_DIR" ? " or with --firmware-dir" : " or with --var " + name + "=..."));
+        }
+        p = close + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+Scenario ScenarioFile::load(const std::string& path, const ParseOptions& options) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError(fmt::format("{}: cannot read scenario file: {}", path, std::strerror(errno)));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse(path, text.str(), std::filesystem::path(path).parent_path(), options);
+}
+
+Scenario ScenarioFile::parse(const std::string& name, const std::string& text, const std::filesystem::path& base_dir,
+                             const ParseOptions& options) {
+    // FieldReader and BoardFile speak BoardError; a scenario's messages have the same form.
+    try {
+        BoardFileContext ctx{name, base_dir, ""};
+        YAML::Node root;
+        try {
+            root = YAML::Load(text);
+        } catch (const YAML::Exception& e) {
+            ctx.fail(e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML syntax error: " + e.msg);
+        }
+        if (!root || root.IsNull()) ctx.fail(0, "the scenario file is empty");
+
+        auto resolvePath = [&](const std::string& raw, int line) {
+            std::filesystem::path p(substitute(raw, options, ctx, line));
+            if (p.is_relative() && !base_dir.empty()) p = base_dir / p;
+            return p.lexically_normal().string();
+        };
+
+        FieldReader top(root, ctx, "", lineOf(root));
+        Scenario s;
+        s.file = name;
+        s.name = top.optionalString("name").value_or(std::filesystem::path(name).stem().string());
+        s.description = top.optionalString("description").value_or("");
+
+        // The board: built in by default, `none` for the bare chip, or a board file.
+        std::string board = top.optionalString("board").value_or(options.default_board_name);
+        try {
+            if (board == "none") {
+                s.board.reset();
+            } else if (board == options.default_board_name) {
+                if (options.default_board_yaml.empty())
+                    top.fail("board", fmt::format("board '{}': no built-in board text given", board));
+                s.board = BoardFile::parse(options.default_board_name + " (built in)", options.default_board_yaml);
+            } else {
+                s.board = BoardFile::load(resolvePath(board, top.lineOf("board")));
+            }
+        } catch (const BoardError& e) {
+            if (std::string_view(e.what()).starts_with(name + ":")) throw;
+            top.fail("board", fmt::format("board: {}", e.what()));
+        }
+
+        // The images.
+        FieldReader cores = top.map("cores");
+        for (const char* core_name : {"m4-0", "m4-1"}) {
+            auto path = cores.optionalString(core_name);
+            if (!path) continue;
+            CoreImage img;
+            img.core = *parseCoreName(core_name);
+            img.line = cores.lineOf(core_name);
+            img.path = resolvePath(*path, img.line);
+            if (options.load_images) {
+                std::error_code ec;
+                if (!std::filesystem::exists(img.path, ec))
+                    cores.fail(core_name, fmt::format("{} image '{}' does not exist", core_name, img.path));
+                try {
+                    img.image = RtAppImage::load(img.path);
+                } catch (const std::exception& e) {
+                    cores.fail(core_name, fmt::format("{} image: {}", core_name, e.what()));
+                }
+            }
+            s.cores.push_back(std::move(img));
+        }
+        if (cores.has("a7")) {
+            cores.optionalString("a7");
+            cores.fail("a7", "the A7 core (high-level apps) is not emulated yet: give m4-0 and/or m4-1");
+        }
+        cores.finish();
+        if (s.cores.empty()) top.fail("cores", "cores must give an image for m4-0 and/or m4-1");
+
+        if (top.has("timeout")) s.timeout = top.period("timeout");
+        else {
+            top.optionalString("timeout");
+            s.timeout = kDefaultTimeout;
+        }
+
+        YAML::Node steps = top.node("steps");
+        top.finish();
+        if (!steps.IsSequence() || steps.size() == 0)
+            top.fail("steps", "steps must be a non-empty list, each step starting with '- '");
+
+        StepParseContext pc{ctx, s, options, resolvePath};
+        int i = 0;
+        for (const YAML::Node& node : steps) s.steps.push_back(parseStep(node, pc, "", ++i));
+        return s;
+    } catch (const BoardError& e) {
+        throw ScenarioError(e.what());
+    }
+}
+
+}  // namespace mt3620::scenario

@@ -1,0 +1,152 @@
+#include "scenario/ScenarioRunner.h"
+
+#include <fmt/format.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "board/Board.h"
+#include "machine/Machine.h"
+#include "scenario/Steps.h"
+
+namespace mt3620::scenario {
+
+std::string ScenarioResult::tail(const UartLog& log, std::size_t n) {
+    std::string out;
+    std::size_t total = log.lines.size() + (log.partial.empty() ? 0 : 1);
+    std::size_t skip = total > n ? total - n : 0;
+    for (std::size_t i = skip; i < log.lines.size(); ++i)
+        out += fmt::format("    [{:>14}] {}\n", formatSeconds(log.lines[i].time), log.lines[i].text);
+    if (!log.partial.empty()) out += fmt::format("    [{:>14}] {} (no line end yet)\n", "", log.partial);
+    if (total == 0) out += "    (nothing)\n";
+    return out;
+}
+
+std::string ScenarioResult::uartText() const {
+    std::string out;
+    for (const UartLog& u : uarts) {
+        out += fmt::format("--- {} ---\n", u.name);
+        for (const UartLog::Line& l : u.lines) out += fmt::format("[{:>14}] {}\n", formatSeconds(l.time), l.text);
+        if (!u.partial.empty()) out += fmt::format("[{:>14}] {}\n", "", u.partial);
+    }
+    return out;
+}
+
+ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) {
+    const auto host_start = std::chrono::steady_clock::now();
+    ScenarioResult r;
+    r.file = scenario.file;
+    r.name = scenario.name;
+    r.stem = scenario.stem();
+
+    std::ostringstream log_text;
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_st>(log_text);
+    auto logger = std::make_shared<spdlog::logger>("scenario", sink);
+    logger->set_pattern("%l %v");
+    logger->set_level(spdlog::level::from_str(options.log_level));
+
+    {
+        MachineConfig config;
+        config.logger = logger;
+        Machine machine(config);
+        try {
+            if (scenario.board) machine.loadBoard(*scenario.board);
+            for (const CoreImage& c : scenario.cores)
+                machine.loadRtApp(c.core, c.image ? *c.image : RtAppImage::load(c.path));
+        } catch (const std::exception& e) {
+            r.failure = fmt::format("setup: {}", e.what());
+        }
+
+        if (r.failure.empty()) {
+            RunContext ctx(machine, scenario);
+            // The root: the scenario's steps in order (the Scenario keeps them; run them in place).
+            struct Root : Step {
+                const std::vector<std::unique_ptr<Step>>& steps;
+                std::size_t index = 0;
+                bool started = false;
+                explicit Root(const std::vector<std::unique_ptr<Step>>& s) : steps(s) {}
+                bool composite() const override { return true; }
+                StepStatus poll(RunContext& c) override {
+                    while (index < steps.size()) {
+                        Step& st = *steps[index];
+                        if (!started) {
+                            st.start(c);
+                            started = true;
+                            c.progressed = true;
+                        }
+                        StepStatus s = st.poll(c);
+                        if (s == StepStatus::Failed) return s;
+                        if (s == StepStatus::Pending) {
+                            if (!st.composite() && !c.pending) c.pending = &st;
+                            return s;
+                        }
+                        ++index;
+                        started = false;
+                        c.progressed = true;
+                    }
+                    return StepStatus::Done;
+                }
+                Picos wakeAt() const override {
+                    return index < steps.size() && started ? steps[index]->wakeAt() : kNever;
+                }
+            } root(scenario.steps);
+
+            const Picos end = machine.now() + scenario.timeout;
+            // Keeps the machine's event queue non-empty up to the next moment a step must look,
+            // so a machine whose cores all sleep still reaches it.
+            EventTimer wake(machine.scheduler(), "scenario", [] {});
+            auto pollRoot = [&] {
+                ctx.pending = nullptr;
+                return root.poll(ctx);
+            };
+            StepStatus st = pollRoot();
+            while (st == StepStatus::Pending) {
+                const Picos now = machine.now();
+                if (now >= end) {
+                    const Step* p = ctx.pending;
+                    std::string what = p ? p->waitingFor(ctx) : "still running";
+                    ctx.failure = fmt::format("{} at {}: scenario timeout ({}) reached: {}",
+                                              p ? p->label : std::string("scenario"), formatSeconds(now),
+                                              formatDuration(scenario.timeout), what);
+                    st = StepStatus::Failed;
+                    break;
+                }
+                const Picos target = std::max(std::min(root.wakeAt(), end), now + 1);
+                wake.armAt(target);
+                Machine::StopReason why = machine.runFor(target - now, [&] {
+                    ctx.progressed = false;
+                    st = pollRoot();
+                    return st != StepStatus::Pending || ctx.progressed;
+                });
+                if (why == Machine::StopReason::Debug) {
+                    ctx.failure = fmt::format("scenario at {}: a core stopped for the debugger", formatSeconds(machine.now()));
+                    st = StepStatus::Failed;
+                    break;
+                }
+                if (why != Machine::StopReason::Condition) st = pollRoot();
+            }
+            wake.cancel();
+            r.passed = st == StepStatus::Done;
+            if (!r.passed) r.failure = ctx.failure.empty() ? "failed" : ctx.failure;
+        }
+
+        r.virtual_time = machine.now();
+        for (const CoreImage& c : scenario.cores) {
+            const SerialCapture& cap = machine.m4(c.core).debug_uart_capture;
+            UartLog u;
+            u.name = std::string(coreName(c.core));
+            for (const SerialCapture::Line& l : cap.lines()) u.lines.push_back({l.time, l.text});
+            u.raw = cap.text();
+            std::size_t nl = u.raw.rfind('\n');
+            u.partial = nl == std::string::npos ? u.raw : u.raw.substr(nl + 1);
+            r.uarts.push_back(std::move(u));
+        }
+    }
+    logger->flush();
+    r.machine_log = log_text.str();
+    r.host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+    return r;
+}
+
+}  // namespace mt3620::scenario

@@ -1,0 +1,99 @@
+#pragma once
+// The steps of a scenario and how they run. Each step is a small state machine that the runner
+// drives between quanta of the machine:
+//
+//   start(ctx)   the step begins (actions such as pressing a button happen here)
+//   poll(ctx)    Pending, Done, or Failed (after ctx.fail(...)); called after every quantum and
+//                timer event while the step is current; may act (release a button, send a byte)
+//   wakeAt()     the virtual time by which poll must run again (a delay's end, a timeout);
+//                the runner arms a timer for it, so a sleeping machine still wakes up on time
+//
+// `sequence` and `parallel` are steps made of steps, so parallel groups nest.
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "board/FieldReader.h"
+#include "common/VirtualTime.h"
+#include "machine/CoreId.h"
+#include "scenario/Scenario.h"
+
+namespace mt3620 {
+class Machine;
+class EventTimer;
+class SerialCapture;
+class MtkUart;
+}  // namespace mt3620
+
+namespace mt3620::scenario {
+
+enum class StepStatus { Pending, Done, Failed };
+
+/// The state of one run of a scenario, shared by its steps.
+class RunContext {
+public:
+    RunContext(Machine& machine, const Scenario& scenario);
+    ~RunContext();
+
+    Machine& machine;
+    const Scenario& scenario;
+    /// Per UART (indexed by CoreId): how far wait-serial has consumed the output.
+    std::array<std::size_t, kCoreCount> cursor{};
+    /// Set when a step starts, finishes or acts, so the runner recomputes its wake-up time.
+    bool progressed = false;
+    /// The first leaf step still pending in this poll round, for timeout messages.
+    const Step* pending = nullptr;
+    /// "step 3 (wait-serial) at 1.500000 s: expected ..." once a step failed.
+    std::string failure;
+
+    StepStatus fail(const Step& step, const std::string& message);
+    SerialCapture& capture(CoreId core);
+    MtkUart& uart(CoreId core);
+    /// A timer that lives as long as the run (steps are reused by later runs).
+    EventTimer& makeTimer(std::string name, std::function<void()> callback);
+
+private:
+    std::vector<std::unique_ptr<EventTimer>> timers_;
+};
+
+class Step {
+public:
+    virtual ~Step() = default;
+
+    int line = 0;
+    std::string kind;   // "wait-serial"
+    std::string label;  // "step 3 (wait-serial)", "step 4 (parallel), branch 2, step 1 (press)"
+
+    virtual void start(RunContext& ctx) {}
+    virtual StepStatus poll(RunContext& ctx) = 0;
+    virtual Picos wakeAt() const { return kNever; }
+    /// What a still-pending step waits for, for the scenario-timeout message.
+    virtual std::string waitingFor(RunContext& ctx) const { return "still running"; }
+    virtual bool composite() const { return false; }
+};
+
+/// Everything a step parser may look up.
+struct StepParseContext {
+    BoardFileContext file;  // file name and folder, for FieldReader messages
+    const Scenario& scenario;
+    const ParseOptions& options;
+    /// Substitutes ${NAME} and resolves a path against the scenario's folder; fails at `line`.
+    std::function<std::string(const std::string&, int line)> resolvePath;
+};
+
+/// Parses one entry of a `steps:` list (a map with one key naming the step, or a bare step
+/// name). `label` is the prefix for nested labels ("step 4 (parallel), branch 2, ").
+std::unique_ptr<Step> parseStep(const YAML::Node& node, const StepParseContext& pc, const std::string& label_prefix,
+                                int index);
+
+/// Runs `steps` one after the other.
+std::unique_ptr<Step> makeSequence(std::vector<std::unique_ptr<Step>> steps);
+
+/// Names of every step type, for messages and docs.
+const std::vector<std::string>& stepKinds();
+
+}  // namespace mt3620::scenario
