@@ -40,6 +40,10 @@ CortexM4::CortexM4(CoreId id, Scheduler& scheduler, Log& log)
     nvic_.on_change = [this] { onNvicChange(); };
     systick_.on_tick = [this] { nvic_.setPending(exc::kSysTick); };
     scs_.current_exception = [this] { return currentException(); };
+    scs_.on_ccr_change = [this](std::uint32_t) {
+        trap_hooks_dirty_ = true;  // hooks change translations: apply between runs
+        requestStop();
+    };
     scs_.on_system_reset = [this] {
         log_.info(name_, "system reset requested (AIRCR.SYSRESETREQ)");
         if (on_reset_request) on_reset_request("AIRCR.SYSRESETREQ");
@@ -99,6 +103,8 @@ void CortexM4::reset(std::uint32_t vtor, std::uint32_t initial_sp, std::uint32_t
     bus_error_ = {};
     poll_masks_ = false;
     check_exceptions_ = false;
+    trap_fault_ = {};
+    trap_hooks_dirty_ = true;  // CCR is back to its reset value
     state_ = CoreState::Running;
     log_.debug(name_, "reset: VTOR {:#010x} MSP {:#010x} PC {:#010x}", vtor, initial_sp, reset_pc);
 }
@@ -153,6 +159,15 @@ void CortexM4::runUntil(Picos t) {
             debug_stop_ = DebugStop::Halt;
             break;
         }
+        if (trap_hooks_dirty_) applyTrapHooks();
+        if (trap_fault_.valid) {
+            trap_fault_.valid = false;
+            raiseFault(exc::kUsageFault, trap_fault_.cfsr, trap_fault_.pc,
+                       trap_fault_.cfsr & (1u << 25)
+                           ? std::string("division by zero (CCR.DIV_0_TRP)")
+                           : fmt::format("unaligned access to {:#010x} (CCR.UNALIGN_TRP)", trap_fault_.address));
+            continue;
+        }
         if (check_exceptions_ || poll_masks_) deliverPendingException();
         if (state_ != CoreState::Running) break;
         stop_requested_ = false;
@@ -190,6 +205,51 @@ void CortexM4::runUntil(Picos t) {
         base_time_ = target_;
         base_cycles_ = cycles_;
     }
+}
+
+// --- CCR trap bits ------------------------------------------------------------------------------
+
+void CortexM4::applyTrapHooks() {
+    trap_hooks_dirty_ = false;
+    const std::uint32_t ccr = scs_.ccr();
+    const bool want_div = ccr & SystemControlSpace::kCcrDiv0Trp;
+    const bool want_align = ccr & SystemControlSpace::kCcrUnalignTrp;
+    if (want_div != (div_hook_ != 0)) {
+        if (want_div) uc_hook_add(uc_, &div_hook_, UC_HOOK_CODE, reinterpret_cast<void*>(&CortexM4::onDivideCheck), this, 1, 0);
+        else { uc_hook_del(uc_, div_hook_); div_hook_ = 0; }
+    }
+    if (want_align != (align_hook_ != 0)) {
+        if (want_align)
+            uc_hook_add(uc_, &align_hook_, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                        reinterpret_cast<void*>(&CortexM4::onAlignmentCheck), this, 1, 0);
+        else { uc_hook_del(uc_, align_hook_); align_hook_ = 0; }
+    }
+    uc_ctl_flush_tb(uc_);
+}
+
+void CortexM4::onDivideCheck(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user) {
+    auto* self = static_cast<CortexM4*>(user);
+    if (size != 4) return;
+    std::uint16_t hw[2];
+    if (uc_mem_read(uc, address, hw, 4) != UC_ERR_OK) return;
+    // SDIV (0xFB9n 0xFdFm) and UDIV (0xFBBn 0xFdFm), Thumb-2 encoding T1.
+    if (((hw[0] & 0xFFF0) != 0xFB90 && (hw[0] & 0xFFF0) != 0xFBB0) || (hw[1] & 0xF0F0) != 0xF0F0) return;
+    const unsigned rm = hw[1] & 0xF;
+    if (rm > 12 || self->readReg(UC_ARM_REG_R0 + static_cast<int>(rm)) != 0) return;
+    // A code hook runs before its instruction: stopping here leaves the division undone.
+    self->trap_fault_ = {true, 1u << 25, static_cast<std::uint32_t>(address), 0};
+    uc_emu_stop(uc);
+}
+
+void CortexM4::onAlignmentCheck(uc_struct* uc, int, std::uint64_t address, int size, std::int64_t, void* user) {
+    auto* self = static_cast<CortexM4*>(user);
+    if (size <= 1 || address % static_cast<unsigned>(size) == 0 || self->trap_fault_.valid) return;
+    // Unicorn's PC is the block start here (measured); find the accessing instruction in the
+    // block. The access itself still completes (a difference from silicon, docs/exceptions.md).
+    const auto addr = static_cast<std::uint32_t>(address);
+    const std::uint32_t pc = self->locateFaultingInstruction(addr).value_or(self->readReg(UC_ARM_REG_PC));
+    self->trap_fault_ = {true, 1u << 24, pc, addr};
+    uc_emu_stop(uc);
 }
 
 // --- Debugging --------------------------------------------------------------------------------

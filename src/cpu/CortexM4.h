@@ -108,6 +108,11 @@ private:
                                 std::int64_t value, void* user);
     static void onBreakpoint(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user);
     static void onWatch(uc_struct* uc, int type, std::uint64_t address, int size, std::int64_t value, void* user);
+    // CCR.DIV_0_TRP / UNALIGN_TRP: Unicorn's own CCR cannot be set, so while a trap bit is on,
+    // hooks watch divisions and memory accesses (slower, only for firmware that opts in).
+    static void onDivideCheck(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user);
+    static void onAlignmentCheck(uc_struct* uc, int type, std::uint64_t address, int size, std::int64_t value, void* user);
+    void applyTrapHooks();
     void updateStopCycles();
     bool stoppedAtWfi(std::uint32_t pc);
     void requestStop();
@@ -166,6 +171,14 @@ private:
     std::uint32_t block_addr_ = 0;   // start of the block being executed
     std::uint32_t block_size_ = 0;
 
+    bool trap_hooks_dirty_ = false;
+    std::size_t div_hook_ = 0, align_hook_ = 0;
+    struct TrapFault {
+        bool valid = false;
+        std::uint32_t cfsr = 0;
+        std::uint32_t pc = 0;
+        std::uint32_t address = 0;
+    } trap_fault_;
     DebugStop debug_stop_ = DebugStop::None;
     bool debug_halt_requested_ = false;
     bool stepping_ = false;

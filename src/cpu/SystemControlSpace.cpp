@@ -133,7 +133,9 @@ void SystemControlSpace::defineScb() {
             if ((w & (1u << 2)) && on_system_reset) on_system_reset();  // SYSRESETREQ
         });
     define(0xD10, "SCR").mask(0x16);
-    define(0xD14, "CCR", kCcrStkAlign).mask(0x31B);
+    define(0xD14, "CCR", kCcrStkAlign).mask(0x31B).onWrite([this](std::uint32_t stored, std::uint32_t) {
+        if (on_ccr_change) on_ccr_change(stored);
+    });
     define(0xD18, "SHPR1").mask(0x00E0E0E0u).onWrite([this](std::uint32_t s, std::uint32_t) { writeShpr(4, s); });
     define(0xD1C, "SHPR2").mask(0xE0000000u).onWrite([this](std::uint32_t s, std::uint32_t) { writeShpr(8, s); });
     define(0xD20, "SHPR3").mask(0xE0E000E0u).onWrite([this](std::uint32_t s, std::uint32_t) { writeShpr(12, s); });

@@ -59,6 +59,8 @@ public:
     std::function<unsigned()> current_exception;
     /// AIRCR.SYSRESETREQ written with the key: the core resets.
     std::function<void()> on_system_reset;
+    /// CCR written (DIV_0_TRP and UNALIGN_TRP need the core to watch instructions).
+    std::function<void(std::uint32_t ccr)> on_ccr_change;
 
 private:
     void onReset() override;
