@@ -208,6 +208,7 @@ public:
 
     void start(RunContext& ctx) override {
         deadline_ = timeout ? ctx.machine.now() + *timeout : kNever;
+        halted_at_ = kNever;
         scan_ = ctx.cursor[static_cast<unsigned>(uart)];
     }
     StepStatus poll(RunContext& ctx) override {
@@ -221,20 +222,30 @@ public:
         if (ctx.machine.now() >= deadline_)
             return ctx.fail(*this, fmt::format("expected {} on {} within {}, {}", pattern.describe(), coreName(uart),
                                                formatDuration(*timeout), sawSince(out, cursor)));
+        // A halted core prints nothing more once its UART has sent what is in the FIFO (16
+        // characters: under 2 ms at 115200 baud), so fail soon after instead of at the timeout.
         const auto& core = ctx.machine.m4(uart).core;
-        if (core.state() == CoreState::Halted)
+        if (core.state() != CoreState::Halted) {
+            halted_at_ = kNever;
+        } else if (halted_at_ == kNever) {
+            halted_at_ = ctx.machine.now();
+            ctx.progressed = true;  // wakeAt() moved earlier
+        } else if (ctx.machine.now() >= halted_at_ + kHaltGrace) {
             return ctx.fail(*this, fmt::format("expected {} on {}, but the core halted: {}; {}", pattern.describe(),
                                                coreName(uart), firstLine(core.faultReport()), sawSince(out, cursor)));
+        }
         return StepStatus::Pending;
     }
-    Picos wakeAt() const override { return deadline_; }
+    Picos wakeAt() const override { return halted_at_ == kNever ? deadline_ : std::min(deadline_, halted_at_ + kHaltGrace); }
     std::string waitingFor(RunContext& ctx) const override {
         return fmt::format("expected {} on {}, {}", pattern.describe(), coreName(uart),
                            sawSince(ctx.capture(uart).text(), ctx.cursor[static_cast<unsigned>(uart)]));
     }
 
 private:
+    static constexpr Picos kHaltGrace = 5 * kPicosPerMilli;
     Picos deadline_ = kNever;
+    Picos halted_at_ = kNever;
     std::size_t scan_ = 0;
 };
 
@@ -249,14 +260,13 @@ public:
         const std::string& out = ctx.capture(uart).text();
         std::size_t from = ctx.cursor[static_cast<unsigned>(uart)];
         if (auto end = pattern.find(out, from, true)) {
-            // Show the line that holds the match.
-            std::size_t line_start = out.rfind('\n', *end > 0 ? *end - 1 : 0);
-            line_start = line_start == std::string::npos || line_start + 1 > *end ? 0 : line_start + 1;
-            if (*end > 0 && out[*end - 1] == '\n') {
-                std::size_t prev = *end >= 2 ? out.rfind('\n', *end - 2) : std::string::npos;
-                line_start = prev == std::string::npos ? 0 : prev + 1;
-            }
-            std::string line = splitLines(std::string_view(out).substr(line_start)).front();
+            // Show the line that holds (the end of) the match.
+            std::size_t probe = *end - 1;
+            while (probe > 0 && (out[probe] == '\n' || out[probe] == '\r')) --probe;
+            std::size_t line_start = out.rfind('\n', probe);
+            line_start = line_start == std::string::npos ? 0 : line_start + 1;
+            std::vector<std::string> lines = splitLines(std::string_view(out).substr(line_start));
+            std::string line = lines.empty() ? "" : lines.front();
             return ctx.fail(*this, fmt::format("did not expect {} on {}, saw: {}", pattern.describe(), coreName(uart),
                                                quote(line)));
         }
