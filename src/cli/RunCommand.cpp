@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include "DefaultBoard.h"
 #include "board/Board.h"
@@ -16,6 +17,7 @@
 #include "board/Button.h"
 #include "board/VcdWriter.h"
 #include "image/RtAppImage.h"
+#include "gdb/GdbServer.h"
 #include "machine/Machine.h"
 #include "periph/MtkUart.h"
 
@@ -138,6 +140,15 @@ Machine::StopReason runWithControlInput(Machine& machine, Picos limit) {
     }
 }
 
+void addGdbOptions(CLI::App& cmd, RunOptions& o) {
+    cmd.add_option("--gdb-m4-0", o.gdb_m4_0, "Serve GDB (remote protocol) for M4 core 0 on this TCP port")
+        ->check(CLI::Range(0, 65535));
+    cmd.add_option("--gdb-m4-1", o.gdb_m4_1, "Serve GDB (remote protocol) for M4 core 1 on this TCP port")
+        ->check(CLI::Range(0, 65535));
+    cmd.add_option("--gdb-host", o.gdb_host, "Address the GDB servers listen on")->capture_default_str();
+    cmd.add_flag("--gdb-wait", o.gdb_wait, "Start with the debugged cores halted until their debugger attaches");
+}
+
 int fail(spdlog::logger& log, const std::string& message) {
     log.error("{}", message);
     return 2;
@@ -168,6 +179,7 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
                    "Press a board button at a virtual time, e.g. A@2s (held 100ms) or A@2s+500ms; repeatable");
     cmd.add_flag("--control-stdin", o.control_stdin,
                  "Read 'press NAME', 'release NAME' or a button's key on standard input while running");
+    addGdbOptions(cmd, o);
 }
 
 int runCommand(const RunOptions& o) {
@@ -260,8 +272,35 @@ int runCommand(const RunOptions& o) {
         }
     }
 
-    Machine::StopReason why = o.control_stdin ? runWithControlInput(machine, limit.value_or(kNever))
-                                              : machine.runFor(limit.value_or(kNever));
+    // GDB servers: the run loop polls their sockets between short slices (docs/debugging.md).
+    std::vector<std::unique_ptr<gdb::GdbServer>> gdb_servers;
+    for (auto [core, port, path] : {std::tuple{CoreId::M4_0, o.gdb_m4_0, &o.m4_0}, std::tuple{CoreId::M4_1, o.gdb_m4_1, &o.m4_1}}) {
+        if (port < 0) continue;
+        if (path->empty()) return fail(*logger, "run: --gdb-" + std::string(coreName(core)) + " needs an app on that core (--" + std::string(coreName(core)) + ")");
+        auto server = std::make_unique<gdb::GdbServer>(machine, core, o.gdb_host, port);
+        if (std::string error = server->start(); !error.empty()) return fail(*logger, "run: gdb: " + error);
+        if (o.gdb_wait) server->holdAtStart();
+        gdb_servers.push_back(std::move(server));
+    }
+    if (o.gdb_wait && gdb_servers.empty()) return fail(*logger, "run: --gdb-wait needs --gdb-m4-0 or --gdb-m4-1");
+    if (!gdb_servers.empty() && o.control_stdin) return fail(*logger, "run: --control-stdin cannot be combined with the GDB servers");
+
+    Machine::StopReason why;
+    if (!gdb_servers.empty()) {
+        std::vector<gdb::GdbServer*> servers;
+        for (auto& s : gdb_servers) servers.push_back(s.get());
+        gdb::GdbRunResult r = gdb::runWithGdb(machine, servers, limit.value_or(kNever));
+        if (r.killed) {
+            if (vcd) vcd->close(machine.now());
+            std::fflush(stdout);
+            machine.log().info("machine", "stopped: killed by the debugger");
+            return 0;
+        }
+        why = r.why;
+    } else {
+        why = o.control_stdin ? runWithControlInput(machine, limit.value_or(kNever))
+                              : machine.runFor(limit.value_or(kNever));
+    }
     if (vcd) vcd->close(machine.now());
     std::fflush(stdout);
     machine.log().info("machine", "stopped: {}", Machine::stopReasonName(why));

@@ -20,6 +20,11 @@ struct RunOptions {
     std::string vcd;                   // value-change dump of the board's pins
     std::vector<std::string> presses;  // NAME@TIME[+HOLD]
     bool control_stdin = false;        // "press A" / "release A" lines on standard input
+    // GDB servers (docs/debugging.md): a port per core, -1 for none.
+    int gdb_m4_0 = -1;
+    int gdb_m4_1 = -1;
+    std::string gdb_host = "127.0.0.1";
+    bool gdb_wait = false;             // start halted until a debugger attaches
 };
 
 void addRunOptions(CLI::App& cmd, RunOptions& opts);
