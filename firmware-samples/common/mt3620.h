@@ -312,4 +312,58 @@ static inline uint32_t adc_fifo_count(void)
 #define DBNC_EN                 (1u << 9)
 #define EINT_IRQ(n)             (20u + (uint32_t)(n))
 
+/* ---- ISU UARTs (reference 4.3, 4.4) ----------------------------------------
+ * ISU n (0..4) has its UART at 0x38070500 + n * 0x10000, NVIC IRQ 47 + 4n: the same IP
+ * as the debug UART, so the UART_* offsets above apply. */
+#define ISU_UART_BASE(n)        (0x38070500u + (uint32_t)(n) * 0x10000u)
+#define ISU_UART_IRQ(n)         (47u + 4u * (uint32_t)(n))
+#define UART_RBR                0x00u   /* read, LCR[7] = 0 */
+#define UART_IER                0x04u
+#define UART_IIR                0x08u   /* read */
+#define UART_FCR                0x08u   /* write */
+#define UART_TX_OFFSET          0x6Cu   /* bytes in the TX FIFO */
+#define UART_IER_ERBFI          0x01u   /* RX data available / timeout */
+#define UART_IER_ETBEI          0x02u   /* THR empty */
+#define UART_IIR_ID_MASK        0x3Fu
+#define UART_IIR_NONE           0x01u
+#define UART_FCR_FIFOE          0x01u
+#define UART_FCR_CLRR           0x02u
+#define UART_FCR_CLRT           0x04u
+#define UART_LSR_DR             0x01u
+
+/* 115200-8-N-1 on the UART at `base`: the register sequence uart_init() uses for the
+ * debug UART (enhanced mode, divisor latch, HIGHSPEED 3, DLL 1, SAMPLE_COUNT 224). */
+static inline void uart_init_at(uintptr_t base)
+{
+    reg_write(base, UART_LCR, 0xBF);
+    reg_write(base, UART_EFR, 0x10);
+    reg_write(base, UART_LCR, 0x80);
+    reg_write(base, UART_HIGHSPEED, 3);
+    reg_write(base, UART_DLM, 0);
+    reg_write(base, UART_DLL, 1);
+    reg_write(base, UART_SAMPLE_COUNT, 224);
+    reg_write(base, UART_SAMPLE_POINT, 110);
+    reg_write(base, UART_FRACDIV_M, 0);
+    reg_write(base, UART_FRACDIV_L, 223);
+    reg_write(base, UART_LCR, 0x03);
+}
+
+/* Polled TX: wait for LSR.THRE, then write THR. */
+static inline void uart_putc_at(uintptr_t base, uint8_t c)
+{
+    while ((reg_read(base, UART_LSR) & UART_LSR_THRE) == 0) {
+    }
+    reg_write(base, UART_THR, c);
+}
+
+static inline bool uart_rx_ready_at(uintptr_t base)
+{
+    return (reg_read(base, UART_LSR) & UART_LSR_DR) != 0;
+}
+
+static inline uint8_t uart_getc_at(uintptr_t base)
+{
+    return (uint8_t)reg_read(base, UART_RBR);
+}
+
 #endif

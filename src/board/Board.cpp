@@ -4,9 +4,10 @@
 
 namespace mt3620 {
 
-Board::Board(const BoardDescription& description, PinBank& pins, Log& log, Scheduler& scheduler)
+Board::Board(const BoardDescription& description, PinBank& pins, Log& log, Scheduler& scheduler,
+             UartLookup uarts)
     : name_(description.board) {
-    BoardWiring wiring{pins, log, scheduler};
+    BoardWiring wiring{pins, log, scheduler, std::move(uarts)};
     for (const DeviceSpec& spec : description.devices) devices_.push_back(deviceTypeOf(spec).build(spec, wiring));
 }
 

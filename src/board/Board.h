@@ -30,8 +30,10 @@ public:
         std::string device;
     };
 
-    /// Creates the devices in file order (buttons drive their idle level at once).
-    Board(const BoardDescription& description, PinBank& pins, Log& log, Scheduler& scheduler);
+    /// Creates the devices in file order (buttons drive their idle level at once). `uarts`
+    /// finds the chip's UARTs for UART endpoints (Machine::loadBoard passes the ISU UARTs).
+    Board(const BoardDescription& description, PinBank& pins, Log& log, Scheduler& scheduler,
+          UartLookup uarts = {});
     ~Board();
 
     const std::string& name() const { return name_; }

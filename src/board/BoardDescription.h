@@ -65,9 +65,35 @@ struct AnalogSpec : DeviceSpecBase {
     AnalogSourceSpec source;
 };
 
+// --- UART endpoints: the far end of an ISU UART's TX and RX lines ---
+/// A TCP server on 127.0.0.1: a connected client's bytes go to the UART's RX, the UART's TX
+/// bytes go to the client. One client at a time.
+struct UartTcpEndpoint {
+    unsigned port = 0;     // 0: any free port (logged)
+    bool realtime = true;  // keep virtual time from running ahead of real time while listening
+};
+/// The UART's transmitted bytes, written to a file (resolved against the board file's folder).
+struct UartFileEndpoint {
+    std::string path;
+    bool append = false;  // false: the file is truncated when the board is loaded
+};
+/// The UART's transmitted bytes, written to standard output.
+struct UartTerminalEndpoint {};
+/// Another UART of the chip, cross-connected: each one's TX drives the other's RX.
+struct UartLoopbackEndpoint {
+    std::string peer;  // "ISU1"
+};
+using UartEndpointSpec = std::variant<UartTcpEndpoint, UartFileEndpoint, UartTerminalEndpoint, UartLoopbackEndpoint>;
+
+/// Something on the lines of a chip UART (board file `type: uart`).
+struct UartSpec : DeviceSpecBase {
+    std::string uart;  // "ISU0": the name app manifests use
+    UartEndpointSpec endpoint;
+};
+
 /// One device of the board. A new device type adds its spec here and registers itself in
 /// DeviceRegistry.cpp.
-using DeviceSpec = std::variant<LedSpec, ButtonSpec, AnalogSpec>;
+using DeviceSpec = std::variant<LedSpec, ButtonSpec, AnalogSpec, UartSpec>;
 
 struct BoardDescription {
     std::string file;  // where it was read from, for messages

@@ -1,6 +1,7 @@
 #pragma once
 // What every device on a board has in common, and what it is wired to. Board owns the devices
 // through this base and finds the typed ones (Led, Button, ...) by name.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,12 +12,17 @@ namespace mt3620 {
 class PinBank;
 class Log;
 class Scheduler;
+class MtkUart;
+
+/// Finds a UART of the chip by the name manifests use ("ISU0"); null if there is none.
+using UartLookup = std::function<MtkUart*(std::string_view name)>;
 
 /// The parts of the machine a board device connects to.
 struct BoardWiring {
     PinBank& pins;
     Log& log;
     Scheduler& scheduler;
+    UartLookup uart = {};  // empty when the board is built without a machine
 };
 
 /// Something a device occupies on the board, for the board file's conflict check: a pad

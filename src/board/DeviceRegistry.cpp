@@ -6,6 +6,7 @@
 #include "board/AnalogInput.h"
 #include "board/Button.h"
 #include "board/Led.h"
+#include "board/UartEndpoint.h"
 
 namespace mt3620 {
 
@@ -16,6 +17,7 @@ const std::vector<DeviceType>& deviceTypes() {
             DeviceType::of<Led>(),
             DeviceType::of<Button>(),
             DeviceType::of<AnalogInput>(),
+            DeviceType::of<UartEndpoint>(),
         };
         std::sort(t.begin(), t.end(), [](const DeviceType& a, const DeviceType& b) { return a.name < b.name; });
         return t;

@@ -25,6 +25,16 @@ SharedPeripherals::SharedPeripherals(Scheduler& scheduler, Log& log) : pins(&sch
     for (unsigned c = 0; c < pwm.size(); ++c)
         pwm[c] = std::make_unique<PwmController>("PWM-CONTROLLER-" + std::to_string(c), c, pins, scheduler, log);
     adc = std::make_unique<AdcController>("ADC-CONTROLLER-0", scheduler, log);
+    for (unsigned n = 0; n < kIsuCount; ++n) {
+        isu_uart[n] = std::make_unique<MtkUart>("ISU" + std::to_string(n), scheduler, log, kIsuUartSize);
+        isu_uart[n]->tx.connect(&isu_capture[n]);
+    }
+}
+
+MtkUart* SharedPeripherals::uart(std::string_view name) {
+    for (auto& u : isu_uart)
+        if (u->name() == name) return u.get();
+    return nullptr;
 }
 
 SharedPeripherals::~SharedPeripherals() = default;
@@ -35,12 +45,17 @@ void SharedPeripherals::attach(PeripheralBus& bus, Nvic& nvic) {
     for (unsigned c = 0; c < pwm.size(); ++c) bus.map(0x3801'1000 + c * 0x1'0000, *pwm[c]);
     bus.map(AdcController::kBase, *adc);
     adc->irq.connect(&nvic, 70);
+    for (unsigned n = 0; n < kIsuCount; ++n) {
+        bus.map(isuUartBase(n), *isu_uart[n]);
+        isu_uart[n]->irq.connect(&nvic, isuUartIrq(n));
+    }
 }
 
 void SharedPeripherals::reset() {
     for (auto& g : gpio) g->reset();
     for (auto& p : pwm) p->reset();
     adc->reset();
+    for (auto& u : isu_uart) u->reset();
 }
 
 M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegion& a7_ram,
@@ -154,7 +169,8 @@ void Machine::loadImage(M4Subsystem& m) {
 
 Board& Machine::loadBoard(const BoardDescription& description) {
     if (board_) throw std::logic_error("a board is already loaded");
-    board_ = std::make_unique<Board>(description, shared_->pins, log_, scheduler_);
+    board_ = std::make_unique<Board>(description, shared_->pins, log_, scheduler_,
+                                     [this](std::string_view name) { return shared_->uart(name); });
     for (AnalogInput* in : board_->analogInputs()) shared_->adc->setChannelSource(in->channel(), in->waveform());
     log_.debug("machine", "board {} with {} device{}", board_->name(), board_->devices().size(),
               board_->devices().size() == 1 ? "" : "s");

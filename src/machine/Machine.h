@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bus/Firewall.h"
@@ -49,6 +50,14 @@ constexpr std::uint32_t kGptBase = 0x2103'0000;
 constexpr std::uint32_t kClockControlBase = 0x2101'0000;
 constexpr std::uint32_t kWatchdogBase = 0x2102'0000;
 constexpr std::uint32_t kIrqConfigBase = 0x2100'0000;
+/// ISU (serial interface unit) n = 0..4 (reference 4.4): block at 0x38070000 + n * 0x10000, its
+/// UART at +0x500 with IRQ 47 + 4n. The ISU global/GPIO registers (+0x000) and the I2C (+0x200)
+/// and SPI (+0x300/+0x400) sub-blocks are not modelled yet.
+constexpr unsigned kIsuCount = 5;
+constexpr std::uint32_t kIsuUartSize = 0x100;
+constexpr std::uint32_t isuBase(unsigned n) { return 0x3807'0000 + n * 0x1'0000; }
+constexpr std::uint32_t isuUartBase(unsigned n) { return isuBase(n) + 0x500; }
+constexpr unsigned isuUartIrq(unsigned n) { return 47 + 4 * n; }
 
 struct MachineConfig {
     std::shared_ptr<spdlog::logger> logger;  // null: warnings to stderr
@@ -67,6 +76,13 @@ struct SharedPeripherals {
     std::vector<std::uint32_t> gpio_bases;
     std::array<std::unique_ptr<PwmController>, 3> pwm;
     std::unique_ptr<AdcController> adc;
+    /// The ISU UARTs, named "ISU0".."ISU4" as in app manifests and board files.
+    std::array<std::unique_ptr<MtkUart>, kIsuCount> isu_uart;
+    /// Everything each ISU UART transmitted, for tests and scenarios.
+    std::array<SerialCapture, kIsuCount> isu_capture;
+
+    /// The ISU UART called `name` ("ISU0".."ISU4"), or null.
+    MtkUart* uart(std::string_view name);
 
     /// Maps every block into a core's bus and wires its interrupts to that core's NVIC.
     void attach(PeripheralBus& bus, Nvic& nvic);
