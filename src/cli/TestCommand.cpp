@@ -202,7 +202,8 @@ void addTestOptions(CLI::App& cmd, TestOptions& o) {
         ->check(CLI::Range(1u, 256u))
         ->capture_default_str();
     cmd.add_option("--firmware-dir", o.firmware_dir, "Value of ${FIRMWARE_DIR} in scenario paths (default: the environment's)");
-    cmd.add_option("--var", o.vars, "Set ${NAME} for scenario paths: NAME=VALUE; repeatable");
+    cmd.add_option("--var", o.vars, "Set ${NAME} for scenario paths: NAME=VALUE; repeatable")
+        ->allow_extra_args(false);
     cmd.add_option("--log-level", o.log_level, "Machine log level kept per scenario (JUnit system-err)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
         ->capture_default_str();

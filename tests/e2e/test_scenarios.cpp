@@ -122,6 +122,9 @@ TEST(ScenarioCli, UsageErrors) {
     auto bad_var = e2e::runEmu("test " + kScenarios + "/hello.yaml --var NOEQUALS");
     EXPECT_EQ(bad_var.exit_code, 2);
     EXPECT_THAT(bad_var.err, HasSubstr("--var 'NOEQUALS': expected NAME=VALUE"));
+    // Each --var takes one value: a scenario file after it is still a scenario file.
+    auto var_first = e2e::runEmu("test --var UNUSED=1 " + kScenarios + "/gpt-tick.yaml --firmware-dir " FIRMWARE_DIR);
+    EXPECT_EQ(var_first.exit_code, 0) << var_first.out << var_first.err;
 }
 
 // The same scenario, run 20 times, gives the same result and byte-identical UART snapshots.
