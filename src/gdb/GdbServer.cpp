@@ -492,6 +492,10 @@ std::string GdbServer::stopReply() {
 void GdbServer::resume() {
     stopped_ = false;
     fault_view_.clear();
+    // Workaround (see the report on issue 6): after a single step and a breakpoint hit at the
+    // same address, resuming with translated blocks from before can corrupt the run. Leaving a
+    // debug stop is rare enough to drop the translation cache every time.
+    uc_ctl_flush_tb(core_.engine());
     if (core_.debugHalted()) core_.debugResume();
     if (core_.state() == CoreState::Halted) {
         // A halted core cannot run: it stops again on the same fault.
