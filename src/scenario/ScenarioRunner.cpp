@@ -142,6 +142,18 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
             u.partial = nl == std::string::npos ? u.raw : u.raw.substr(nl + 1);
             r.uarts.push_back(std::move(u));
         }
+        // The ISU UARTs that transmitted anything.
+        for (unsigned n = 0; n < kIsuCount; ++n) {
+            const SerialCapture& cap = machine.shared().isu_capture[n];
+            if (cap.text().empty()) continue;
+            UartLog u;
+            u.name = "ISU" + std::to_string(n);
+            for (const SerialCapture::Line& l : cap.lines()) u.lines.push_back({l.time, l.text});
+            u.raw = cap.text();
+            std::size_t nl = u.raw.rfind('\n');
+            u.partial = nl == std::string::npos ? u.raw : u.raw.substr(nl + 1);
+            r.uarts.push_back(std::move(u));
+        }
     }
     logger->flush();
     r.machine_log = log_text.str();

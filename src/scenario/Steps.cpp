@@ -30,8 +30,18 @@ StepStatus RunContext::fail(const Step& step, const std::string& message) {
     return StepStatus::Failed;
 }
 
-SerialCapture& RunContext::capture(CoreId core) { return machine.m4(core).debug_uart_capture; }
-MtkUart& RunContext::uart(CoreId core) { return *machine.m4(core).debug_uart; }
+std::string uartName(UartId id) {
+    return isDebugUart(id) ? std::string(coreName(static_cast<CoreId>(id))) : "ISU" + std::to_string(id - kIsuUartId);
+}
+
+SerialCapture& RunContext::capture(UartId id) {
+    if (isDebugUart(id)) return machine.m4(static_cast<CoreId>(id)).debug_uart_capture;
+    return machine.shared().isu_capture[id - kIsuUartId];
+}
+MtkUart& RunContext::uart(UartId id) {
+    if (isDebugUart(id)) return *machine.m4(static_cast<CoreId>(id)).debug_uart;
+    return *machine.shared().isu_uart[id - kIsuUartId];
+}
 
 EventTimer& RunContext::makeTimer(std::string name, std::function<void()> callback) {
     timers_.push_back(std::make_unique<EventTimer>(machine.scheduler(), std::move(name), std::move(callback)));
@@ -202,17 +212,17 @@ public:
 
 class WaitSerial : public Step {
 public:
-    CoreId uart = CoreId::M4_0;
+    UartId uart = debugUartId(CoreId::M4_0);
     Pattern pattern;
     std::optional<Picos> timeout;
 
     void start(RunContext& ctx) override {
         deadline_ = timeout ? ctx.machine.now() + *timeout : kNever;
         halted_at_ = kNever;
-        scan_ = ctx.cursor[static_cast<unsigned>(uart)];
+        scan_ = ctx.cursor[uart];
     }
     StepStatus poll(RunContext& ctx) override {
-        std::size_t& cursor = ctx.cursor[static_cast<unsigned>(uart)];
+        std::size_t& cursor = ctx.cursor[uart];
         const std::string& out = ctx.capture(uart).text();
         if (auto end = pattern.find(out, std::max(cursor, scan_))) {
             cursor = *end;
@@ -220,26 +230,26 @@ public:
         }
         scan_ = pattern.resume(out, std::max(cursor, scan_));
         if (ctx.machine.now() >= deadline_)
-            return ctx.fail(*this, fmt::format("expected {} on {} within {}, {}", pattern.describe(), coreName(uart),
+            return ctx.fail(*this, fmt::format("expected {} on {} within {}, {}", pattern.describe(), uartName(uart),
                                                formatDuration(*timeout), sawSince(out, cursor)));
         // A halted core prints nothing more once its UART has sent what is in the FIFO (16
         // characters: under 2 ms at 115200 baud), so fail soon after instead of at the timeout.
-        const auto& core = ctx.machine.m4(uart).core;
-        if (core.state() != CoreState::Halted) {
+        const auto& core = ctx.machine.m4(isDebugUart(uart) ? static_cast<CoreId>(uart) : CoreId::M4_0).core;
+        if (!isDebugUart(uart) || core.state() != CoreState::Halted) {
             halted_at_ = kNever;
         } else if (halted_at_ == kNever) {
             halted_at_ = ctx.machine.now();
             ctx.progressed = true;  // wakeAt() moved earlier
         } else if (ctx.machine.now() >= halted_at_ + kHaltGrace) {
             return ctx.fail(*this, fmt::format("expected {} on {}, but the core halted: {}; {}", pattern.describe(),
-                                               coreName(uart), firstLine(core.faultReport()), sawSince(out, cursor)));
+                                               uartName(uart), firstLine(core.faultReport()), sawSince(out, cursor)));
         }
         return StepStatus::Pending;
     }
     Picos wakeAt() const override { return halted_at_ == kNever ? deadline_ : std::min(deadline_, halted_at_ + kHaltGrace); }
     std::string waitingFor(RunContext& ctx) const override {
-        return fmt::format("expected {} on {}, {}", pattern.describe(), coreName(uart),
-                           sawSince(ctx.capture(uart).text(), ctx.cursor[static_cast<unsigned>(uart)]));
+        return fmt::format("expected {} on {}, {}", pattern.describe(), uartName(uart),
+                           sawSince(ctx.capture(uart).text(), ctx.cursor[uart]));
     }
 
 private:
@@ -251,14 +261,14 @@ private:
 
 class ExpectSerialNot : public Step {
 public:
-    CoreId uart = CoreId::M4_0;
+    UartId uart = debugUartId(CoreId::M4_0);
     Pattern pattern;
     std::optional<Picos> duration;
 
     void start(RunContext& ctx) override { until_ = ctx.machine.now() + duration.value_or(0); }
     StepStatus poll(RunContext& ctx) override {
         const std::string& out = ctx.capture(uart).text();
-        std::size_t from = ctx.cursor[static_cast<unsigned>(uart)];
+        std::size_t from = ctx.cursor[uart];
         if (auto end = pattern.find(out, from, true)) {
             // Show the line that holds (the end of) the match.
             std::size_t probe = *end - 1;
@@ -267,14 +277,14 @@ public:
             line_start = line_start == std::string::npos ? 0 : line_start + 1;
             std::vector<std::string> lines = splitLines(std::string_view(out).substr(line_start));
             std::string line = lines.empty() ? "" : lines.front();
-            return ctx.fail(*this, fmt::format("did not expect {} on {}, saw: {}", pattern.describe(), coreName(uart),
+            return ctx.fail(*this, fmt::format("did not expect {} on {}, saw: {}", pattern.describe(), uartName(uart),
                                                quote(line)));
         }
         return ctx.machine.now() >= until_ ? StepStatus::Done : StepStatus::Pending;
     }
     Picos wakeAt() const override { return until_; }
     std::string waitingFor(RunContext&) const override {
-        return fmt::format("watching {} for {}", coreName(uart), pattern.describe());
+        return fmt::format("watching {} for {}", uartName(uart), pattern.describe());
     }
 
 private:
@@ -283,7 +293,7 @@ private:
 
 class WriteSerial : public Step {
 public:
-    CoreId uart = CoreId::M4_0;
+    UartId uart = debugUartId(CoreId::M4_0);
     std::string text;
 
     void start(RunContext& ctx) override {
@@ -299,7 +309,7 @@ public:
     StepStatus poll(RunContext&) override { return sent_ >= text.size() ? StepStatus::Done : StepStatus::Pending; }
     Picos wakeAt() const override { return timer_ && timer_->armed() ? timer_->deadline() : kNever; }
     std::string waitingFor(RunContext&) const override {
-        return fmt::format("sending {} to {} ({} of {} bytes sent)", quote(text), coreName(uart), sent_, text.size());
+        return fmt::format("sending {} to {} ({} of {} bytes sent)", quote(text), uartName(uart), sent_, text.size());
     }
 
 private:
@@ -507,7 +517,7 @@ public:
 
 class SnapshotUart : public Step {
 public:
-    CoreId uart = CoreId::M4_0;
+    UartId uart = debugUartId(CoreId::M4_0);
     std::string file;
     StepStatus poll(RunContext& ctx) override {
         std::error_code ec;
@@ -517,7 +527,7 @@ public:
         const std::string& text = ctx.capture(uart).text();
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
         out.close();
-        if (!out) return ctx.fail(*this, fmt::format("cannot write {}'s output to '{}'", coreName(uart), file));
+        if (!out) return ctx.fail(*this, fmt::format("cannot write {}'s output to '{}'", uartName(uart), file));
         return StepStatus::Done;
     }
 };
@@ -562,13 +572,24 @@ CoreId coreField(FieldReader& f, std::string_view key, const Scenario& s, std::s
     std::string name = f.string(key);
     std::optional<CoreId> id = parseCoreName(name);
     if (!id || *id == CoreId::A7) {
-        if (what == "UART" && (name.starts_with("isu") || name.starts_with("ISU")))
-            f.fail(key, fmt::format("UART '{}' is not modelled yet (known: m4-0, m4-1: the cores' debug UARTs)", name));
         f.fail(key, fmt::format("unknown {} '{}' (known: m4-0, m4-1)", what, name));
     }
     if (!s.hasCore(*id))
         f.fail(key, fmt::format("{} '{}': no image runs on {} in this scenario (cores: {})", what, name, name, coreList(s)));
     return *id;
+}
+
+/// A UART: a core's debug UART by the core's name (optional when one core runs an image), or
+/// ISU0..ISU4 (isu0..isu4).
+UartId uartField(FieldReader& f, const Scenario& s) {
+    if (f.has("uart")) {
+        std::string name = f.string("uart");
+        if (name.size() == 4 && (name.starts_with("ISU") || name.starts_with("isu")) && name[3] >= '0' && name[3] <= '4')
+            return kIsuUartId + static_cast<unsigned>(name[3] - '0');
+        if (!parseCoreName(name) || *parseCoreName(name) == CoreId::A7)
+            f.fail("uart", fmt::format("unknown UART '{}' (known: m4-0, m4-1: the cores' debug UARTs; ISU0-ISU4)", name));
+    }
+    return debugUartId(coreField(f, "uart", s, "UART"));
 }
 
 /// A GPIO pad: 8, GPIO8 or gpio8.
@@ -761,19 +782,19 @@ std::unique_ptr<Step> parseStep(const YAML::Node& node, const StepParseContext& 
 
         if (kind == "wait-serial") {
             auto st = std::make_unique<WaitSerial>();
-            st->uart = coreField(f, "uart", s, "UART");
+            st->uart = uartField(f, s);
             st->pattern = patternField(f);
             st->timeout = optionalDuration(f, "timeout");
             step = std::move(st);
         } else if (kind == "expect-serial-not") {
             auto st = std::make_unique<ExpectSerialNot>();
-            st->uart = coreField(f, "uart", s, "UART");
+            st->uart = uartField(f, s);
             st->pattern = patternField(f);
             st->duration = optionalDuration(f, "for");
             step = std::move(st);
         } else if (kind == "write-serial") {
             auto st = std::make_unique<WriteSerial>();
-            st->uart = coreField(f, "uart", s, "UART");
+            st->uart = uartField(f, s);
             st->text = f.string("text");
             step = std::move(st);
         } else if (kind == "set-pin") {
@@ -893,7 +914,7 @@ std::unique_ptr<Step> parseStep(const YAML::Node& node, const StepParseContext& 
             step = std::move(st);
         } else if (kind == "snapshot-uart") {
             auto st = std::make_unique<SnapshotUart>();
-            st->uart = coreField(f, "uart", s, "UART");
+            st->uart = uartField(f, s);
             st->file = pc.resolvePath(f.string("file"), f.lineOf("file"));
             step = std::move(st);
         }

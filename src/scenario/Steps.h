@@ -33,6 +33,16 @@ namespace mt3620::scenario {
 
 enum class StepStatus { Pending, Done, Failed };
 
+/// A UART a step talks to: a core's debug UART (the CoreId's value: 1 = m4-0, 2 = m4-1) or an
+/// ISU UART (kIsuUartId + n for ISU n, n = 0..4).
+using UartId = unsigned;
+constexpr UartId kIsuUartId = kCoreCount;
+constexpr unsigned kUartIds = kCoreCount + 5;
+constexpr UartId debugUartId(CoreId core) { return static_cast<UartId>(core); }
+constexpr bool isDebugUart(UartId id) { return id < kIsuUartId; }
+/// "m4-0", "m4-1", "ISU0".."ISU4".
+std::string uartName(UartId id);
+
 /// The state of one run of a scenario, shared by its steps.
 class RunContext {
 public:
@@ -41,8 +51,8 @@ public:
 
     Machine& machine;
     const Scenario& scenario;
-    /// Per UART (indexed by CoreId): how far wait-serial has consumed the output.
-    std::array<std::size_t, kCoreCount> cursor{};
+    /// Per UART: how far wait-serial has consumed the output.
+    std::array<std::size_t, kUartIds> cursor{};
     /// Set when a step starts, finishes or acts, so the runner recomputes its wake-up time.
     bool progressed = false;
     /// The first leaf step still pending in this poll round, for timeout messages.
@@ -51,8 +61,8 @@ public:
     std::string failure;
 
     StepStatus fail(const Step& step, const std::string& message);
-    SerialCapture& capture(CoreId core);
-    MtkUart& uart(CoreId core);
+    SerialCapture& capture(UartId uart);
+    MtkUart& uart(UartId uart);
     /// A timer that lives as long as the run (steps are reused by later runs).
     EventTimer& makeTimer(std::string name, std::function<void()> callback);
 

@@ -138,8 +138,10 @@ TEST(ScenarioParse, NamesAreCheckedAgainstTheBoardAndTheCores) {
                           "mt3620-rdb has: A, B)"));
     EXPECT_THAT(refusal("cores: {m4-0: a.elf, m4-1: b.elf}\nsteps:\n  - wait-serial: hello\n"),
                 HasSubstr("test.yaml:3: step 1 (wait-serial): wait-serial.uart is required when more than one core runs an image"));
-    EXPECT_THAT(refusal("cores: {m4-0: a.elf}\nsteps:\n  - wait-serial: {uart: isu0, text: x}\n"),
-                HasSubstr("UART 'isu0' is not modelled yet"));
+    EXPECT_THAT(refusal("cores: {m4-0: a.elf}\nsteps:\n  - wait-serial: {uart: ISU5, text: x}\n"),
+                HasSubstr("test.yaml:3: step 1 (wait-serial): unknown UART 'ISU5' (known: m4-0, m4-1: the cores' debug UARTs; ISU0-ISU4)"));
+    EXPECT_EQ(parse("cores: {m4-0: a.elf, m4-1: b.elf}\nsteps:\n  - wait-serial: {uart: ISU0, text: x}\n"
+                    "  - write-serial: {uart: isu4, text: y}\n").steps.size(), 2u);
     EXPECT_THAT(refusal("cores: {m4-0: a.elf}\nsteps:\n  - set-adc: {channel: 8, volts: 1}\n"),
                 HasSubstr("test.yaml:3: step 1 (set-adc): set-adc.channel 8 is out of range (ADC channels 0-7)"));
     EXPECT_THAT(refusal("cores: {m4-0: a.elf}\nsteps:\n  - expect-register: {address: 0x1_0000_0000, value: 0}\n"),
