@@ -255,6 +255,10 @@ void CortexM4::onAlignmentCheck(uc_struct* uc, int, std::uint64_t address, int s
 // --- Debugging --------------------------------------------------------------------------------
 
 void CortexM4::requestDebugHalt() {
+    if (!executing_ && state_ != CoreState::Running) {
+        debug_stop_ = DebugStop::Halt;  // asleep (WFI) or halted: stop right here
+        return;
+    }
     debug_halt_requested_ = true;
     requestStop();
 }
@@ -282,6 +286,9 @@ void CortexM4::debugStep() {
     executing_ = false;
     stepping_ = false;
     skip_breakpoint_at_.reset();
+    // Blocks translated for a counted run must not be reused by normal runs (seen with GDB:
+    // stepping over a breakpoint then continuing misbehaved until the cache was flushed).
+    uc_ctl_flush_tb(uc_);
     ++cycles_;
     scheduler_.setLocalTime(nullptr);
     if (err != UC_ERR_OK) faultFromEngineError(err);
@@ -305,7 +312,7 @@ void CortexM4::removeBreakpoint(std::uint32_t address) {
     if (it == breakpoints_.end()) return;
     uc_hook_del(uc_, it->second);
     breakpoints_.erase(it);
-    uc_ctl_remove_cache(uc_, address, address + 4);
+    uc_ctl_flush_tb(uc_);  // the hook was compiled into every block that contains the address
 }
 
 void CortexM4::onBreakpoint(uc_struct* uc, std::uint64_t address, std::uint32_t, void* user) {
