@@ -20,7 +20,9 @@ constexpr Picos kUs = kPicosPerMicro;
 constexpr Picos kClk = 500'000;  // 2 MHz
 
 constexpr std::uint32_t bit(unsigned n) { return 1u << n; }
-constexpr std::uint32_t bitMask(unsigned high, unsigned low) { return ((bit(high + 1) - 1) & ~(bit(low) - 1)); }
+constexpr std::uint32_t bitMask(unsigned high, unsigned low) {
+    return static_cast<std::uint32_t>(((std::uint64_t{1} << (high + 1)) - 1) & ~((std::uint64_t{1} << low) - 1));
+}
 constexpr std::uint32_t ctl0(std::uint32_t ch_map, unsigned t_init, unsigned t_ch, unsigned avg = 0) {
     return (ch_map << 16) | (t_init << 9) | (t_ch << 4) | (avg << 1);
 }
