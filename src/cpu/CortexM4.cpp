@@ -271,10 +271,14 @@ void CortexM4::debugResume() {
     debug_halt_requested_ = false;
 }
 
-void CortexM4::debugStep() {
+void CortexM4::debugStep(bool take_interrupts) {
     if (state_ == CoreState::Halted || state_ == CoreState::Empty) return;
     debug_stop_ = DebugStop::None;
     if (state_ == CoreState::Sleeping) state_ = CoreState::Running;  // a step past WFI
+    if (take_interrupts && deliverPendingException()) {
+        debug_stop_ = DebugStop::Step;  // the exception entry is the step: at the handler now
+        return;
+    }
     scheduler_.setLocalTime(this);
     stepping_ = true;
     stop_requested_ = false;

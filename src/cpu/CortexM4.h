@@ -80,9 +80,10 @@ public:
     WatchKind watchHitKind() const { return watch_hit_kind_; }
     /// Leaves the debug stop; the next run continues (stepping over a breakpoint at PC).
     void debugResume();
-    /// Executes exactly one instruction (interrupts stay pending: OpenOCD's default), then
-    /// stays halted with DebugStop::Step.
-    void debugStep();
+    /// Executes exactly one instruction, then stays halted with DebugStop::Step. By default
+    /// interrupts stay pending during a step (OpenOCD's default); with `take_interrupts` a
+    /// pending interrupt is taken first, so the step lands on its handler's first instruction.
+    void debugStep(bool take_interrupts = false);
     void addBreakpoint(std::uint32_t address);
     void removeBreakpoint(std::uint32_t address);
     void addWatchpoint(std::uint32_t address, std::uint32_t length, WatchKind kind);

@@ -509,7 +509,7 @@ void GdbServer::step() {
         stop(core_.state() == CoreState::Halted ? StopKind::Fault : StopKind::Step);
         return;
     }
-    core_.debugStep();
+    core_.debugStep(step_into_interrupts_);
     if (core_.state() == CoreState::Halted) stop(StopKind::Fault);
     else if (core_.debugStop() == CortexM4::DebugStop::Watchpoint) stop(StopKind::Watch);
     else stop(StopKind::Step);
@@ -633,12 +633,18 @@ std::string GdbServer::monitor(const std::string& text) {
         if (r.empty()) return name + ": no fault\n";
         return r.back() == '\n' ? r : r + "\n";
     }
+    if (cmd == "step-interrupts on" || cmd == "step-interrupts off") {
+        step_into_interrupts_ = cmd.back() == 'n';
+        return name + (step_into_interrupts_ ? ": a step takes a pending interrupt (lands in its handler)\n"
+                                             : ": a step keeps interrupts pending (OpenOCD's default)\n");
+    }
     if (cmd == "help" || cmd.empty()) {
         return "monitor commands:\n"
                "  reset   restart the core's app (stays halted at the reset vector)\n"
                "  halt    halt the core (it is already halted while gdb talks to it)\n"
                "  vtime   print the virtual time\n"
-               "  fault   print the last fault report\n";
+               "  fault   print the last fault report\n"
+               "  step-interrupts on|off   whether a single step may enter a pending interrupt (default off)\n";
     }
     return "unknown monitor command '" + cmd + "' (try 'monitor help')\n";
 }

@@ -47,6 +47,7 @@ public:
     std::vector<int> fds() const;
 
 private:
+    bool step_into_interrupts_ = false;  // monitor step-interrupts on|off
     enum class StopKind { Interrupt, Halt, Breakpoint, Step, Watch, Fault };
     struct Point {
         unsigned type;

@@ -7,6 +7,8 @@
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
 
+#include <unicorn/unicorn.h>
+
 using namespace mt3620;
 using e2e::firmware;
 using e2e::ms;
@@ -147,4 +149,24 @@ TEST(CliFaults, RunExitsNonZeroOnAHaltedCoreUnlessKeepGoing) {
     EXPECT_NE(r.err.find("1 core halted on a fault"), std::string::npos) << r.err;
     auto k = e2e::runEmu("run --m4-0 " + firmware("fault-undef") + " --time-limit 1s --keep-going");
     EXPECT_EQ(k.exit_code, 0) << k.err;
+}
+
+TEST(DebugStep, StepsIntoAPendingInterruptOnlyWhenAsked) {
+    for (bool take : {false, true}) {
+        Machine m;
+        // rtos-switch's threads compute with interrupts unmasked; PendSV switches them.
+        RtAppImage image = RtAppImage::load(firmware("rtos-switch"));
+        const std::uint32_t handler = *image.symbolAddress("PendSV_Handler") & ~1u;
+        m.loadRtApp(CoreId::M4_0, image);
+        m.runFor(ms(50));
+        CortexM4& core = m.m4(CoreId::M4_0).core;
+        ASSERT_EQ(core.readReg(UC_ARM_REG_IPSR), 0u) << "in a thread";
+        core.nvic().setPending(exc::kPendSv);
+        core.requestDebugHalt();
+        core.debugStep(take);
+        EXPECT_EQ(core.debugStop(), CortexM4::DebugStop::Step);
+        const std::uint32_t pc = core.readReg(UC_ARM_REG_PC) & ~1u;
+        if (take) EXPECT_EQ(pc, handler);
+        else EXPECT_NE(pc, handler);
+    }
 }
