@@ -7,7 +7,7 @@
 //  3. The same workload built for QEMU's mps2-an386 (compute-bench-qemu.elf) under
 //     qemu-system-arm, timed wall-clock: emulator/qemu time ratio and MIPS for both.
 //
-// Usage: mt3620-bench [--firmware-dir DIR] [--only compute|idle|qemu]...
+// Usage: mt3620-bench [--firmware-dir DIR] [--only compute|idle|gdb|qemu]...
 // Exit status: 0 when every figure was measured (and checksums matched), 1 otherwise.
 #include <sys/wait.h>
 
@@ -24,7 +24,15 @@
 #include <string>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <thread>
+
 #include "common/VirtualTime.h"
+#include "gdb/GdbServer.h"
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
 
@@ -148,6 +156,65 @@ bool benchIdle(const std::string& fw_dir, const char* name, Picos run_for = kIdl
     return true;
 }
 
+/// GDB single-step round trip: a client thread sends `s` packets to the built-in GDB server
+/// (as gdb-multiarch does for `stepi`) and times each reply. Target: under 1 ms.
+bool benchGdbStep(const std::string& fw_dir) {
+    Machine machine;
+    machine.loadRtApp(CoreId::M4_0, RtAppImage::load(fw_dir + "/hello.elf"));
+    gdb::GdbServer server(machine, CoreId::M4_0, "127.0.0.1", 0);
+    if (std::string err = server.start(); !err.empty()) {
+        std::printf("gdb-step: FAILED: %s\n", err.c_str());
+        return false;
+    }
+    server.holdAtStart();
+    constexpr int kSteps = 2000;
+    double total = 0, worst = 0;
+    bool ok = true;
+    std::thread client([&] {
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) { ok = false; return; }
+        auto exchange = [&](const std::string& packet) {
+            ::send(fd, packet.data(), packet.size(), 0);
+            std::string in;
+            char buf[512];
+            // Reply complete once "#xx" follows a '$'.
+            for (;;) {
+                ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+                if (n <= 0) return false;
+                in.append(buf, static_cast<std::size_t>(n));
+                auto hash = in.find('#', in.find('$') == std::string::npos ? in.size() : in.find('$'));
+                if (hash != std::string::npos && in.size() >= hash + 3) break;
+            }
+            ::send(fd, "+", 1, 0);
+            return true;
+        };
+        for (int i = 0; i < kSteps && ok; ++i) {
+            auto t0 = Clock::now();
+            ok = exchange("$s#73");
+            double dt = secondsSince(t0);
+            total += dt;
+            worst = std::max(worst, dt);
+        }
+        ::send(fd, "$k#6b", 5, 0);
+        ::close(fd);
+    });
+    gdb::runWithGdb(machine, {&server}, 60 * kPicosPerSecond);
+    client.join();
+    if (!ok) {
+        std::printf("gdb-step: FAILED: the debugger connection broke\n");
+        return false;
+    }
+    std::printf("gdb-step: %d single-step round trips, mean %.1f us, worst %.1f us (target < 1 ms)\n", kSteps,
+                total / kSteps * 1e6, worst * 1e6);
+    return true;
+}
+
 /// First executable called `name` on PATH.
 std::optional<std::string> findOnPath(const std::string& name) {
     const char* path = std::getenv("PATH");
@@ -226,7 +293,7 @@ bool benchQemu(const std::string& fw_dir, const std::string& expected, const std
 }
 
 int usage(const char* argv0) {
-    std::fprintf(stderr, "usage: %s [--firmware-dir DIR] [--only compute|idle|qemu]...\n", argv0);
+    std::fprintf(stderr, "usage: %s [--firmware-dir DIR] [--only compute|idle|gdb|qemu]...\n", argv0);
     return 2;
 }
 
@@ -241,7 +308,7 @@ int main(int argc, char** argv) {
             fw_dir = argv[++i];
         } else if (arg == "--only" && i + 1 < argc) {
             const std::string what = argv[++i];
-            if (what != "compute" && what != "idle" && what != "qemu") return usage(argv[0]);
+            if (what != "compute" && what != "idle" && what != "qemu" && what != "gdb") return usage(argv[0]);
             only.insert(what);
         } else {
             return usage(argv[0]);
@@ -267,6 +334,10 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
             // Interrupt-driven: sleeps in WFI between 1 s GPT0 interrupts (target: 60 s in < 1 s).
             ok = benchIdle(fw_dir, "gpt-tick", 60 * kPicosPerSecond) && ok;
+            std::fflush(stdout);
+        }
+        if (want("gdb")) {
+            ok = benchGdbStep(fw_dir) && ok;
             std::fflush(stdout);
         }
         if (want("qemu")) ok = benchQemu(fw_dir, expected, emu) && ok;
