@@ -1,5 +1,7 @@
 #include "cli/TestCommand.h"
 
+#include "gdb/GdbServer.h"
+
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -208,6 +210,10 @@ void addTestOptions(CLI::App& cmd, TestOptions& o) {
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
         ->capture_default_str();
     cmd.add_option("--tail", o.tail_lines, "UART lines shown after a failure")->capture_default_str();
+    cmd.add_option("--gdb-m4-0", o.gdb_m4_0, "Serve GDB for M4 core 0 on this TCP port while each scenario runs");
+    cmd.add_option("--gdb-m4-1", o.gdb_m4_1, "Serve GDB for M4 core 1 on this TCP port while each scenario runs");
+    cmd.add_option("--gdb-host", o.gdb_host, "Address the GDB servers listen on")->capture_default_str();
+    cmd.add_flag("--gdb-wait", o.gdb_wait, "Start each scenario with the debugged cores halted until a debugger attaches");
 }
 
 int testCommand(const TestOptions& o) {
@@ -243,6 +249,31 @@ int testCommand(const TestOptions& o) {
 
     sc::RunOptions run_opts;
     run_opts.log_level = o.log_level;
+    // GDB: servers are created per scenario on its machine and serve between rounds; virtual
+    // time stands still while a debugger holds a core (all-stop), as with `run`.
+    std::vector<std::unique_ptr<gdb::GdbServer>> gdb_servers;
+    const bool want_gdb = o.gdb_m4_0 >= 0 || o.gdb_m4_1 >= 0;
+    if (want_gdb && o.jobs > 1 && scenarios.size() > 1) {
+        std::fprintf(stderr, "test: the GDB options need --jobs 1 (one scenario at a time on the port)\n");
+        return 2;
+    }
+    if (want_gdb) {
+        run_opts.on_machine_ready = [&](Machine& machine) {
+            gdb_servers.clear();
+            std::vector<gdb::GdbServer*> servers;
+            for (auto [core, port] : {std::pair{CoreId::M4_0, o.gdb_m4_0}, std::pair{CoreId::M4_1, o.gdb_m4_1}}) {
+                if (port < 0) continue;
+                auto server = std::make_unique<gdb::GdbServer>(machine, core, o.gdb_host, port);
+                if (std::string err = server->start(); !err.empty()) throw std::runtime_error("gdb: " + err);
+                if (o.gdb_wait) server->holdAtStart();
+                std::fprintf(stderr, "test: GDB for %s on %s:%d\n", std::string(coreName(core)).c_str(), o.gdb_host.c_str(),
+                             server->port());
+                servers.push_back(server.get());
+                gdb_servers.push_back(std::move(server));
+            }
+            machine.setRoundHook([servers] { gdb::serveBetweenRounds(servers); });
+        };
+    }
     std::vector<sc::ScenarioResult> results;
     for (const sc::Scenario& s : scenarios) results.push_back(baseResult(s));
     auto report = [&](std::size_t i) { printResult(results[i], o.tail_lines); };
@@ -250,6 +281,7 @@ int testCommand(const TestOptions& o) {
         if (o.jobs <= 1 || scenarios.size() == 1) {
             for (std::size_t i = 0; i < scenarios.size(); ++i) {
                 results[i] = sc::runScenario(scenarios[i], run_opts);
+                gdb_servers.clear();  // their machine is gone
                 report(i);
             }
         } else {

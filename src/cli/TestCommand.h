@@ -17,6 +17,10 @@ struct TestOptions {
     std::vector<std::string> vars;    // NAME=VALUE for ${NAME}
     std::string log_level = "warn";   // machine log kept per scenario (JUnit system-err)
     std::size_t tail_lines = 10;      // UART lines shown after a failure
+    int gdb_m4_0 = -1;                // GDB server ports (as for `run`); -1: none
+    int gdb_m4_1 = -1;
+    std::string gdb_host = "127.0.0.1";
+    bool gdb_wait = false;
 };
 
 void addTestOptions(CLI::App& cmd, TestOptions& opts);

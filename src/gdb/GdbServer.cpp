@@ -651,6 +651,20 @@ std::string GdbServer::monitor(const std::string& text) {
 
 // --- Run loop ---------------------------------------------------------------------------------
 
+void serveBetweenRounds(const std::vector<GdbServer*>& servers) {
+    for (GdbServer* s : servers) s->afterRun();
+    for (;;) {
+        for (GdbServer* s : servers) s->service();
+        bool held = false;
+        for (GdbServer* s : servers) held |= s->holdsMachine() && !s->killRequested();
+        if (!held) return;
+        std::vector<pollfd> fds;
+        for (GdbServer* s : servers)
+            for (int fd : s->fds()) fds.push_back(pollfd{fd, POLLIN, 0});
+        ::poll(fds.data(), fds.size(), 1000);
+    }
+}
+
 GdbRunResult runWithGdb(Machine& machine, const std::vector<GdbServer*>& servers, Picos limit) {
     constexpr Picos kSlice = kPicosPerMilli;  // virtual time between socket polls
     GdbRunResult result;

@@ -114,4 +114,9 @@ struct GdbRunResult {
 /// Idle or halted machines keep waiting for debuggers.
 GdbRunResult runWithGdb(Machine& machine, const std::vector<GdbServer*>& servers, Picos limit);
 
+/// For runners that drive Machine::runFor themselves (the scenario runner): install as the
+/// machine's round hook. Reports stops to the debuggers and, while any of them holds its core
+/// stopped, serves packets without returning (all-stop).
+void serveBetweenRounds(const std::vector<GdbServer*>& servers);
+
 }  // namespace mt3620::gdb

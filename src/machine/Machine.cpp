@@ -211,6 +211,7 @@ Machine::StopReason Machine::runFor(Picos duration, const std::function<bool()>&
     const Picos start = scheduler_.machineTime();
     const Picos end = duration >= kNever - start ? kNever : start + duration;
     for (;;) {
+        if (round_hook_) round_hook_();
         if (until && until()) return StopReason::Condition;
         for (Core* c : cores())
             if (c->debugHalted()) return StopReason::Debug;
@@ -240,7 +241,12 @@ Machine::StopReason Machine::runFor(Picos duration, const std::function<bool()>&
             }
         }
         running_ = nullptr;
-        if (debug_stop) return StopReason::Debug;
+        // With a round hook (debuggers served inside the runner's own loop) the hook handles
+        // the stop at the top of the next iteration; otherwise the caller does.
+        if (debug_stop) {
+            if (round_hook_) continue;
+            return StopReason::Debug;
+        }
         scheduler_.advanceTo(round_target_);
         processRestarts();
     }

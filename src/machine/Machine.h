@@ -142,6 +142,9 @@ public:
     StopReason runFor(Picos duration, const std::function<bool()>& until = {});
 
     Picos now() const { return scheduler_.machineTime(); }
+    /// Called between rounds of runFor (e.g. to serve attached debuggers, which may keep the
+    /// machine stopped inside the hook: all-stop).
+    void setRoundHook(std::function<void()> hook) { round_hook_ = std::move(hook); }
     Scheduler& scheduler() { return scheduler_; }
     Log& log() { return log_; }
     Firewall& firewall() { return firewall_; }
@@ -172,6 +175,7 @@ private:
     std::array<std::unique_ptr<M4Subsystem>, 2> m4_;
     Core* running_ = nullptr;
     Picos round_target_ = 0;  // where the current round of core runs ends
+    std::function<void()> round_hook_;
 };
 
 }  // namespace mt3620

@@ -58,6 +58,7 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
             r.failure = fmt::format("setup: {}", e.what());
         }
 
+        if (r.failure.empty() && options.on_machine_ready) options.on_machine_ready(machine);
         if (r.failure.empty()) {
             RunContext ctx(machine, scenario);
             // The root: the scenario's steps in order (the Scenario keeps them; run them in place).

@@ -1,10 +1,12 @@
 #pragma once
 // Runs one scenario on a fresh Machine and reports what happened: passed or the failure line,
 // the virtual and host time, every UART's output with line times, and the machine's log.
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "common/VirtualTime.h"
+#include "machine/Machine.h"
 #include "scenario/Scenario.h"
 
 namespace mt3620::scenario {
@@ -39,6 +41,9 @@ struct ScenarioResult {
 
 struct RunOptions {
     std::string log_level = "warn";  // of the machine log kept in the result
+    /// Called once the scenario's machine is built and its images are loaded, before the first
+    /// step (the CLI attaches GDB servers here). The machine lives until runScenario returns.
+    std::function<void(Machine&)> on_machine_ready;
 };
 
 ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options = {});
