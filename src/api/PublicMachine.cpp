@@ -8,7 +8,6 @@
 #include <map>
 #include <regex>
 
-#include "DefaultBoard.h"
 #include "board/Board.h"
 #include "board/BoardFile.h"
 #include "board/Button.h"
@@ -39,9 +38,7 @@ struct Machine::Impl {
     explicit Impl(const Options& o) : machine(makeConfig(o)) {
         if (o.bare_chip) return;
         try {
-            machine.loadBoard(o.board_file.empty()
-                                  ? mt3620::BoardFile::parse(mt3620::cli::kDefaultBoardName, mt3620::cli::kDefaultBoardYaml)
-                                  : mt3620::BoardFile::load(o.board_file));
+            machine.loadBoard(mt3620::BoardFile::loadOrBuiltIn(o.board_file));
         } catch (const std::exception& e) {
             throw Error(e.what());
         }

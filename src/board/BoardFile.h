@@ -24,6 +24,8 @@ public:
     /// Parses `text`; `name` is the file name messages show, `base_dir` the folder relative
     /// paths resolve against.
     static BoardDescription parse(std::string name, const std::string& text, std::filesystem::path base_dir = {});
+    /// The board file at `path`, or the built-in MT3620 reference board when `path` is empty.
+    static BoardDescription loadOrBuiltIn(const std::string& path);
 };
 
 }  // namespace mt3620

@@ -87,18 +87,18 @@ void PeripheralBus::write(std::uint32_t addr, unsigned size, std::uint32_t value
     if (!m->device->write(addr - m->base, size, value)) unhandled(*m, addr, true, value);
 }
 
-void PeripheralBus::unassigned(std::uint32_t addr, unsigned size, bool is_write, std::uint32_t value) {
-    log_.warnOnce(fmt::format("{}:{:x}", coreName(core_), addr), coreName(core_),
-                  "{} of unmodelled address {:#010x} at PC {:#010x} ({}; {})",
-                  is_write ? "write" : "read", addr, currentPc(),
-                  is_write ? fmt::format("value {:#x} ignored", value) : std::string("reads as 0"),
-                  "no peripheral model here");
+void PeripheralBus::unassigned(std::uint32_t addr, unsigned, bool is_write, std::uint32_t value) {
+    reportUnmodelled(fmt::format("address {:#010x}", addr), addr, is_write, value);
 }
 
 void PeripheralBus::unhandled(const Mapping& m, std::uint32_t addr, bool is_write, std::uint32_t value) {
-    log_.warnOnce(fmt::format("{}:{:x}", coreName(core_), addr), coreName(core_),
-                  "{} of unmodelled register {}+{:#x} ({:#010x}) at PC {:#010x} ({})",
-                  is_write ? "write" : "read", m.device->name(), addr - m.base, addr, currentPc(),
+    reportUnmodelled(fmt::format("register {}+{:#x} ({:#010x})", m.device->name(), addr - m.base, addr), addr,
+                     is_write, value);
+}
+
+void PeripheralBus::reportUnmodelled(const std::string& what, std::uint32_t addr, bool is_write, std::uint32_t value) {
+    log_.warnOnce(fmt::format("{}:{:x}", coreName(core_), addr), coreName(core_), "{} of unmodelled {} at PC {:#010x} ({})",
+                  is_write ? "write" : "read", what, currentPc(),
                   is_write ? fmt::format("value {:#x} ignored", value) : std::string("reads as 0"));
 }
 

@@ -65,6 +65,7 @@ private:
     const Mapping* lookup(std::uint32_t addr);
     void unassigned(std::uint32_t addr, unsigned size, bool is_write, std::uint32_t value);
     void unhandled(const Mapping& m, std::uint32_t addr, bool is_write, std::uint32_t value);
+    void reportUnmodelled(const std::string& what, std::uint32_t addr, bool is_write, std::uint32_t value);
     void denied(const Mapping& m, std::uint32_t addr, bool is_write);
     std::uint32_t currentPc() const { return pc_source_ ? pc_source_() : 0; }
 

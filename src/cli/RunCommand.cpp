@@ -11,7 +11,6 @@
 #include <memory>
 #include <tuple>
 
-#include "DefaultBoard.h"
 #include "board/Board.h"
 #include "board/BoardFile.h"
 #include "board/Button.h"
@@ -203,10 +202,7 @@ int runCommand(const RunOptions& o) {
     // The board: LEDs, buttons and analog inputs on the chip's pins.
     if (!o.no_board) {
         try {
-            BoardDescription desc = o.board.empty()
-                                        ? BoardFile::parse(kDefaultBoardName, kDefaultBoardYaml)
-                                        : BoardFile::load(o.board);
-            machine.loadBoard(desc);
+            machine.loadBoard(BoardFile::loadOrBuiltIn(o.board));
         } catch (const std::exception& e) {
             return fail(*logger, std::string("run: board: ") + e.what());
         }
