@@ -5,9 +5,9 @@
 namespace mt3620 {
 
 Board::Board(const BoardDescription& description, PinBank& pins, Log& log, Scheduler& scheduler,
-             UartLookup uarts)
+             UartLookup uarts, I2cBusLookup i2c)
     : name_(description.board) {
-    BoardWiring wiring{pins, log, scheduler, std::move(uarts)};
+    BoardWiring wiring{pins, log, scheduler, std::move(uarts), std::move(i2c)};
     for (const DeviceSpec& spec : description.devices) devices_.push_back(deviceTypeOf(spec).build(spec, wiring));
 }
 

@@ -31,9 +31,10 @@ public:
     };
 
     /// Creates the devices in file order (buttons drive their idle level at once). `uarts`
-    /// finds the chip's UARTs for UART endpoints (Machine::loadBoard passes the ISU UARTs).
+    /// finds the chip's UARTs for UART endpoints (Machine::loadBoard passes the ISU UARTs),
+    /// `i2c` the ISUs' I2C buses for I2C devices.
     Board(const BoardDescription& description, PinBank& pins, Log& log, Scheduler& scheduler,
-          UartLookup uarts = {});
+          UartLookup uarts = {}, I2cBusLookup i2c = {});
     ~Board();
 
     const std::string& name() const { return name_; }

@@ -13,9 +13,12 @@ class PinBank;
 class Log;
 class Scheduler;
 class MtkUart;
+class I2cBus;
 
 /// Finds a UART of the chip by the name manifests use ("ISU0"); null if there is none.
 using UartLookup = std::function<MtkUart*(std::string_view name)>;
+/// Finds the I2C bus of an ISU by the name manifests use ("ISU2"); null if there is none.
+using I2cBusLookup = std::function<I2cBus*(std::string_view name)>;
 
 /// The parts of the machine a board device connects to.
 struct BoardWiring {
@@ -23,6 +26,7 @@ struct BoardWiring {
     Log& log;
     Scheduler& scheduler;
     UartLookup uart = {};  // empty when the board is built without a machine
+    I2cBusLookup i2c = {};  // likewise
 };
 
 /// Something a device occupies on the board, for the board file's conflict check: a pad

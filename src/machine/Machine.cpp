@@ -12,6 +12,7 @@
 #include "periph/PwmController.h"
 #include "periph/GptTimer.h"
 #include "periph/IrqConfig.h"
+#include "periph/IsuI2c.h"
 #include "periph/MtkUart.h"
 #include "periph/Watchdog.h"
 
@@ -28,7 +29,14 @@ SharedPeripherals::SharedPeripherals(Scheduler& scheduler, Log& log) : pins(&sch
     for (unsigned n = 0; n < kIsuCount; ++n) {
         isu_uart[n] = std::make_unique<MtkUart>("ISU" + std::to_string(n), scheduler, log, kIsuUartSize);
         isu_uart[n]->tx.connect(&isu_capture[n]);
+        isu_i2c[n] = std::make_unique<IsuI2c>("ISU" + std::to_string(n), scheduler, log);
     }
+}
+
+I2cBus* SharedPeripherals::i2cBus(std::string_view name) {
+    for (auto& i2c : isu_i2c)
+        if (i2c->bus.name() == name) return &i2c->bus;
+    return nullptr;
 }
 
 MtkUart* SharedPeripherals::uart(std::string_view name) {
@@ -48,6 +56,8 @@ void SharedPeripherals::attach(PeripheralBus& bus, Nvic& nvic) {
     for (unsigned n = 0; n < kIsuCount; ++n) {
         bus.map(isuUartBase(n), *isu_uart[n]);
         isu_uart[n]->irq.connect(&nvic, isuUartIrq(n));
+        bus.map(isuI2cBase(n), *isu_i2c[n]);
+        isu_i2c[n]->irq.connect(&nvic, isuI2cIrq(n));
     }
 }
 
@@ -56,6 +66,7 @@ void SharedPeripherals::reset() {
     for (auto& p : pwm) p->reset();
     adc->reset();
     for (auto& u : isu_uart) u->reset();
+    for (auto& i2c : isu_i2c) i2c->reset();
 }
 
 M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegion& a7_ram,
@@ -170,7 +181,8 @@ void Machine::loadImage(M4Subsystem& m) {
 Board& Machine::loadBoard(const BoardDescription& description) {
     if (board_) throw std::logic_error("a board is already loaded");
     board_ = std::make_unique<Board>(description, shared_->pins, log_, scheduler_,
-                                     [this](std::string_view name) { return shared_->uart(name); });
+                                     [this](std::string_view name) { return shared_->uart(name); },
+                                     [this](std::string_view name) { return shared_->i2cBus(name); });
     for (AnalogInput* in : board_->analogInputs()) shared_->adc->setChannelSource(in->channel(), in->waveform());
     log_.debug("machine", "board {} with {} device{}", board_->name(), board_->devices().size(),
               board_->devices().size() == 1 ? "" : "s");

@@ -35,6 +35,8 @@ class Eint;
 class GpioBlock;
 class PwmController;
 class AdcController;
+class IsuI2c;
+class I2cBus;
 class Board;
 struct BoardDescription;
 
@@ -51,13 +53,15 @@ constexpr std::uint32_t kClockControlBase = 0x2101'0000;
 constexpr std::uint32_t kWatchdogBase = 0x2102'0000;
 constexpr std::uint32_t kIrqConfigBase = 0x2100'0000;
 /// ISU (serial interface unit) n = 0..4 (reference 4.4): block at 0x38070000 + n * 0x10000, its
-/// UART at +0x500 with IRQ 47 + 4n. The ISU global/GPIO registers (+0x000) and the I2C (+0x200)
-/// and SPI (+0x300/+0x400) sub-blocks are not modelled yet.
+/// global control and GPIO registers at +0x000 (a GpioBlock), its I2C master at +0x200 with
+/// IRQ 44 + 4n, its UART at +0x500 with IRQ 47 + 4n. The SPI (+0x300/+0x400) is not modelled yet.
 constexpr unsigned kIsuCount = 5;
 constexpr std::uint32_t kIsuUartSize = 0x100;
 constexpr std::uint32_t isuBase(unsigned n) { return 0x3807'0000 + n * 0x1'0000; }
 constexpr std::uint32_t isuUartBase(unsigned n) { return isuBase(n) + 0x500; }
 constexpr unsigned isuUartIrq(unsigned n) { return 47 + 4 * n; }
+constexpr std::uint32_t isuI2cBase(unsigned n) { return isuBase(n) + 0x200; }
+constexpr unsigned isuI2cIrq(unsigned n) { return 44 + 4 * n; }
 
 struct MachineConfig {
     std::shared_ptr<spdlog::logger> logger;  // null: warnings to stderr
@@ -83,6 +87,10 @@ struct SharedPeripherals {
 
     /// The ISU UART called `name` ("ISU0".."ISU4"), or null.
     MtkUart* uart(std::string_view name);
+    /// Each ISU's I2C master (+0x200), named "ISU0-I2C".."ISU4-I2C"; its bus is "ISU0".."ISU4".
+    std::array<std::unique_ptr<IsuI2c>, kIsuCount> isu_i2c;
+    /// The I2C bus of ISU `name` ("ISU0".."ISU4"), or null.
+    I2cBus* i2cBus(std::string_view name);
 
     /// Maps every block into a core's bus and wires its interrupts to that core's NVIC.
     void attach(PeripheralBus& bus, Nvic& nvic);
