@@ -2,6 +2,8 @@
 // What a board file says, as plain data: the board's name and chip, and one spec per device.
 // BoardFile produces it (and has checked it); Board turns it into live devices. Keeping the two
 // apart lets tests and tools read a board without building a machine.
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -91,9 +93,43 @@ struct UartSpec : DeviceSpecBase {
     UartEndpointSpec endpoint;
 };
 
+// --- I2C devices on an ISU's bus ---
+/// Acceleration (g) and angular rate (degrees per second) on the x, y and z axes.
+struct MotionSample {
+    std::array<double, 3> accel_g{0, 0, 1};
+    std::array<double, 3> gyro_dps{0, 0, 0};
+};
+/// A motion trace read from a CSV of time,ax,ay,az,gx,gy,gz (already loaded and checked),
+/// linearly interpolated; the first sample holds before it and the last one after it.
+struct MotionTrace {
+    std::string path;
+    std::vector<std::pair<Picos, MotionSample>> points;
+};
+/// The ST LSM6DS3 / LSM6DSO accelerometer and gyroscope (board file `type: lsm6ds3` or
+/// `lsm6dso`) on an ISU's bus.
+struct Lsm6dsxSpec : DeviceSpecBase {
+    std::string bus;              // "ISU2"
+    std::string interface = "i2c";
+    unsigned address = 0x6A;     // 7-bit I2C address (0x6A with SA0 low, 0x6B with SA0 high)
+    MotionSample motion;         // constant values, unless `trace` is given
+    std::optional<MotionTrace> trace;
+    double temperature_c = 25;
+};
+struct Lsm6ds3Spec : Lsm6dsxSpec {};
+struct Lsm6dsoSpec : Lsm6dsxSpec {};
+/// A generic I2C device whose registers and reset values come from the board file
+/// (`type: i2c-register-file`).
+struct I2cRegisterFileSpec : DeviceSpecBase {
+    std::string bus;  // "ISU1"
+    unsigned address = 0;
+    unsigned size = 256;                 // registers 0..size-1
+    std::vector<std::uint8_t> reset;     // reset value of each register (size entries)
+};
+
 /// One device of the board. A new device type adds its spec here and registers itself in
 /// DeviceRegistry.cpp.
-using DeviceSpec = std::variant<LedSpec, ButtonSpec, AnalogSpec, UartSpec>;
+using DeviceSpec = std::variant<LedSpec, ButtonSpec, AnalogSpec, UartSpec, Lsm6ds3Spec, Lsm6dsoSpec,
+                                I2cRegisterFileSpec>;
 
 struct BoardDescription {
     std::string file;  // where it was read from, for messages

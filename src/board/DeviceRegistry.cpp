@@ -5,7 +5,9 @@
 
 #include "board/AnalogInput.h"
 #include "board/Button.h"
+#include "board/I2cRegisterFile.h"
 #include "board/Led.h"
+#include "board/Lsm6dsx.h"
 #include "board/UartEndpoint.h"
 
 namespace mt3620 {
@@ -18,6 +20,9 @@ const std::vector<DeviceType>& deviceTypes() {
             DeviceType::of<Button>(),
             DeviceType::of<AnalogInput>(),
             DeviceType::of<UartEndpoint>(),
+            DeviceType::of<Lsm6ds3Device>(),
+            DeviceType::of<Lsm6dsoDevice>(),
+            DeviceType::of<I2cRegisterFile>(),
         };
         std::sort(t.begin(), t.end(), [](const DeviceType& a, const DeviceType& b) { return a.name < b.name; });
         return t;
