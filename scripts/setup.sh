@@ -14,7 +14,7 @@ fi
 
 TRIXIE_PKGS=(libunicorn-dev libcapstone-dev libmbedtls-dev)
 BOOKWORM_PKGS=(cmake ninja-build g++ pkg-config libspdlog-dev libcli11-dev libgtest-dev libgmock-dev
-               libyaml-cpp-dev gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch)
+               libyaml-cpp-dev nlohmann-json3-dev gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch)
 
 missing=()
 for p in "${BOOKWORM_PKGS[@]}"; do
