@@ -31,7 +31,8 @@ ResourceClaim i2cAddressClaim(const std::string& bus, unsigned address);
 class I2cAttachment {
 public:
     /// Finds `bus` through wiring.i2c and attaches `target` at `address`. Throws BoardError
-    /// naming the device if the bus is missing or the address is taken.
+    /// naming the device if the bus is missing or the address is taken. Without a lookup (a
+    /// board built without a machine, to inspect it) the device stays unattached.
     I2cAttachment(const DeviceSpecBase& device, BoardWiring& wiring, const std::string& bus, unsigned address,
                   I2cTarget& target);
     ~I2cAttachment();

@@ -218,7 +218,7 @@ class BoardTest : public BoardRig {};
 TEST_F(BoardTest, BuildsTheRdb) {
     Board board(BoardFile::load(kRdb), pins, *log, scheduler);
     EXPECT_EQ(board.name(), "mt3620-rdb");
-    EXPECT_EQ(board.devices().size(), 15u);
+    EXPECT_EQ(board.devices().size(), 16u);
     EXPECT_EQ(board.leds().size(), 12u);
     ASSERT_NE(board.led("LED1-red"), nullptr);
     EXPECT_EQ(board.led("LED1-red")->pin(), 8u);

@@ -32,7 +32,7 @@ TEST(BoardFileTest, ParsesTheRdb) {
     EXPECT_EQ(rdb.board, "mt3620-rdb");
     EXPECT_EQ(rdb.chip, "mt3620");
     EXPECT_FALSE(rdb.description.empty());
-    ASSERT_EQ(rdb.devices.size(), 15u);  // 12 LED colours, 2 buttons, 1 analog input
+    ASSERT_EQ(rdb.devices.size(), 16u);  // 12 LED colours, 2 buttons, 1 analog input, 1 LSM6DS3
 
     const unsigned pins[4][3] = {{8, 9, 10}, {15, 16, 17}, {18, 19, 20}, {21, 22, 23}};
     const char* colours[3] = {"red", "green", "blue"};

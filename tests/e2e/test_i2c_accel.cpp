@@ -1,0 +1,100 @@
+// End-to-end: the i2c-accel sample (firmware-samples/i2c-accel) programs ISU2's I2C master like
+// the public drivers, interrupt-driven on IRQ 52, and prints what the board file's LSM6DS3 /
+// LSM6DSO says: WHO_AM_I, the acceleration given in the board file, data-ready after one
+// sample period of virtual time, and the NACK of an empty address.
+#include <gtest/gtest.h>
+
+#include "board/BoardFile.h"
+#include "e2e/E2eSupport.h"
+#include "image/RtAppImage.h"
+#include "machine/Machine.h"
+#include "periph/IsuI2c.h"
+
+using namespace mt3620;
+using e2e::ms;
+
+namespace {
+
+std::string board(const std::string& devices) {
+    return "board: i2c-test\nchip: mt3620\ndevices:\n" + devices;
+}
+
+struct AccelRun {
+    explicit AccelRun(const std::string& board_yaml) {
+        m.loadBoard(BoardFile::parse("i2c-test.yaml", board_yaml));
+        m.loadRtApp(CoreId::M4_0, RtAppImage::load(e2e::firmware("i2c-accel")));
+        m.runFor(ms(200));
+    }
+    const SerialCapture& uart() { return m.m4(CoreId::M4_0).debug_uart_capture; }
+    std::string text() { return uart().text(); }
+    Picos lineTime(const std::string& prefix) {
+        for (const auto& l : uart().lines())
+            if (l.text.rfind(prefix, 0) == 0) return l.time;
+        ADD_FAILURE() << "no line starting with " << prefix << " in\n" << text();
+        return 0;
+    }
+    Machine m;
+};
+
+const std::string kTilted = board(R"(  - type: lsm6ds3
+    name: accelerometer
+    bus: ISU2
+    interface: i2c
+    address: 0x6A
+    acceleration: {x: 0.25, y: -0.5, z: 0.875}
+)");
+
+}  // namespace
+
+TEST(I2cAccelSample, PrintsWhoAmIAndTheAccelerationFromTheBoardFile) {
+    AccelRun r(kTilted);
+    const std::string expected =
+        "i2c-accel start\r\n"
+        "WHO_AM_I 0x69\r\n"
+        "CTRL1_XL 0x40\r\n";
+    ASSERT_EQ(r.text().substr(0, expected.size()), expected) << r.text();
+    EXPECT_NE(r.text().find("accel x=250 y=-500 z=875 mg\r\n"), std::string::npos) << r.text();
+    EXPECT_NE(r.text().find("XLDA cleared\r\n0x50: address NACK\r\ni2c-accel done\r\n"), std::string::npos) << r.text();
+    // Every transfer ended: the controller is idle with empty FIFOs and its interrupt handled.
+    IsuI2c& i2c = *r.m.shared().isu_i2c[2];
+    EXPECT_FALSE(i2c.busy());
+    std::uint32_t v = 0;
+    ASSERT_TRUE(i2c.read(IsuI2c::kFifoStatus, 4, v));
+    EXPECT_EQ(v, 0x11u);
+    ASSERT_TRUE(i2c.read(IsuI2c::kIntCtrl, 4, v));
+    EXPECT_EQ(v & IsuI2c::kMmIntSta, 0u);
+}
+
+TEST(I2cAccelSample, DataReadyComesOneSamplePeriodAfterTheOutputDataRateIsSet) {
+    AccelRun r(kTilted);
+    // 104 Hz: 9.6 ms from the CTRL1_XL write to the first sample. The lines are stamped when
+    // their last byte left the UART, so allow a character or two either way.
+    const Picos gap = r.lineTime("XLDA after") - r.lineTime("CTRL1_XL");
+    EXPECT_GT(gap, ms(9)) << r.text();
+    EXPECT_LT(gap, ms(11)) << r.text();
+}
+
+TEST(I2cAccelSample, SameRunTwiceGivesTheSameTextAndTimes) {
+    AccelRun a(kTilted), b(kTilted);
+    ASSERT_EQ(a.uart().lines().size(), b.uart().lines().size());
+    for (std::size_t i = 0; i < a.uart().lines().size(); ++i) {
+        EXPECT_EQ(a.uart().lines()[i].text, b.uart().lines()[i].text);
+        EXPECT_EQ(a.uart().lines()[i].time, b.uart().lines()[i].time);
+    }
+}
+
+TEST(I2cAccelSample, Lsm6dsoAnswersWithItsOwnWhoAmI) {
+    AccelRun r(board("  - {type: lsm6dso, name: imu, bus: ISU2, acceleration: {x: -1, y: 0, z: 0}}\n"));
+    EXPECT_NE(r.text().find("WHO_AM_I 0x6c\r\n"), std::string::npos) << r.text();
+    EXPECT_NE(r.text().find("accel x=-1000 y=0 z=0 mg\r\n"), std::string::npos) << r.text();
+}
+
+TEST(I2cAccelSample, WithoutASensorTheAddressIsNacked) {
+    AccelRun r(board("  []\n"));
+    EXPECT_NE(r.text().find("WHO_AM_I: error 2\r\ni2c-accel done\r\n"), std::string::npos) << r.text();
+}
+
+TEST(I2cAccelSample, SensorOnAnotherIsuIsNotOnIsu2) {
+    AccelRun r(board("  - {type: lsm6ds3, name: imu, bus: ISU1}\n"));
+    EXPECT_NE(r.text().find("WHO_AM_I: error 2\r\n"), std::string::npos) << r.text();
+}
