@@ -98,3 +98,29 @@ TEST(I2cAccelSample, SensorOnAnotherIsuIsNotOnIsu2) {
     AccelRun r(board("  - {type: lsm6ds3, name: imu, bus: ISU1}\n"));
     EXPECT_NE(r.text().find("WHO_AM_I: error 2\r\n"), std::string::npos) << r.text();
 }
+
+// The controllers are shared blocks: either core reaches ISU2's I2C master at 0x38090200, and
+// the completion interrupt pends IRQ 52 in both NVICs (exception 16 + 52).
+TEST(IsuI2cInTheMachine, BothCoresSeeTheBlockAndTheInterrupt) {
+    Machine m;
+    m.loadBoard(BoardFile::parse("i2c-test.yaml", kTilted));
+    PeripheralBus& bus1 = m.m4(CoreId::M4_1).bus;
+    const std::uint32_t base = isuI2cBase(2);
+    EXPECT_EQ(base, 0x38090200u);
+    EXPECT_EQ(isuI2cIrq(2), 52u);
+    EXPECT_EQ(bus1.read(base + IsuI2c::kStatus, 4), IsuI2c::kStartReady);
+    bus1.write(base + IsuI2c::kCon0, 4, IsuI2c::kMasterEn | IsuI2c::kGmode);
+    bus1.write(base + IsuI2c::kIdCon0, 4, 0x6A);
+    bus1.write(base + IsuI2c::kPackCon0, 4, (1u << 4) | 0x2);  // write 1, then read 1
+    bus1.write(base + IsuI2c::kCntByteValPk0, 4, 1);
+    bus1.write(base + IsuI2c::kCntByteValPk1, 4, 1);
+    bus1.write(base + IsuI2c::kIntCtrl, 4, IsuI2c::kMmIntEn);
+    bus1.write(base + IsuI2c::kFifoData, 4, 0x0F);
+    bus1.write(base + IsuI2c::kCon0, 4, IsuI2c::kMasterEn | IsuI2c::kGmode | IsuI2c::kStartEn);
+    EXPECT_EQ(m.m4(CoreId::M4_0).bus.read(base + IsuI2c::kStatus, 4), IsuI2c::kBusBusy) << "core 0 sees it busy";
+    m.runFor(ms(2));
+    EXPECT_TRUE(m.m4(CoreId::M4_0).core.nvic().pending(16 + 52));
+    EXPECT_TRUE(m.m4(CoreId::M4_1).core.nvic().pending(16 + 52));
+    EXPECT_EQ(m.m4(CoreId::M4_0).bus.read(base + IsuI2c::kFifoData, 4), 0x69u);
+    EXPECT_EQ(bus1.read(base + IsuI2c::kAckVal, 4), 0u);
+}
