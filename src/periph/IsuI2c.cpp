@@ -18,7 +18,7 @@ IsuI2c::IsuI2c(const std::string& isu_name, Scheduler& scheduler, Log& log)
             if (written & kMmIntSta) mm_int_sta_ = false;
             updateIrq();
         });
-    define(kPadCon0, "MM_PAD_CON0").mask(0xFF);
+    pad_con0_ = &define(kPadCon0, "MM_PAD_CON0").mask(0xFF);
     phl_ = &define(kCntValPhl, "MM_CNT_VAL_PHL").mask(0xFFFF);
     phh_ = &define(kCntValPhh, "MM_CNT_VAL_PHH").mask(0xFFFF);
     // PK2 at 0x5C as Codethink's driver has it (MediaTek's header repeats 0x58: a typo, §4.5).
@@ -79,15 +79,23 @@ void IsuI2c::resetState() {
 
 bool IsuI2c::dmaHandshakeEnabled() const { return (dma_con0_->value & kDmaHandshakeEn) != 0; }
 
-Picos IsuI2c::sclPeriod() {
+std::uint32_t IsuI2c::sclTicks() {
     const std::uint32_t phl = phl_->value, phh = phh_->value;
     std::uint32_t ticks = (phl & 0xFF) + ((phl >> 8) & 0xFF) + (phh & 0xFF) + ((phh >> 8) & 0xFF);
     if (ticks == 0) {
         log_.warnOnce(name() + ".scl", name(), "SCL phase counts are 0 (not programmed): assuming 100 kHz");
-        ticks = kDefaultSclTicks;
+        return kDefaultSclTicks;
     }
-    return cyclesToPicos(ticks, kSourceClockHz);
+    // MediaTek's speed set-up shortens phase 1 by 2 ticks when CLK_SYNC_EN is set and by
+    // DE_CNT + 4 ticks when the de-glitch count is not 0: the controller spends them on top of
+    // the programmed phases (docs/peripherals.md).
+    const std::uint32_t pad = pad_con0_->value;
+    if (pad & kClkSyncEn) ticks += 2;
+    if (const std::uint32_t de_cnt = pad & kDeCntMask) ticks += de_cnt + 4;
+    return ticks;
 }
+
+Picos IsuI2c::sclPeriod() { return cyclesToPicos(sclTicks(), kSourceClockHz); }
 
 // --- FIFOs ------------------------------------------------------------------------------------
 
@@ -164,7 +172,7 @@ void IsuI2c::startTransaction() {
         if (!packets_[p].read) tx_needed_ += packets_[p].length;
     }
     address_ = static_cast<std::uint8_t>(peek(kIdCon0) & 0x7F);
-    byte_time_ = kClocksPerByte * sclPeriod();
+    byte_time_ = cyclesToPicos(kClocksPerByte * sclTicks(), kSourceClockHz);
     ack_val_ = 0;
     packet_ = 0;
     if (log_.enabled(spdlog::level::debug)) {

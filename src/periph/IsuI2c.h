@@ -16,7 +16,8 @@
 //
 // Timing: each byte (the address byte of every packet and every data byte) takes 9 SCL clocks,
 // one SCL clock being the sum of the four phase counts in MM_CNT_VAL_PHL/PHH in 26 MHz ticks
-// (§4.5). The transaction runs byte by byte in virtual time against the bus: a write byte leaves
+// (§4.5), plus 2 ticks with MM_PAD_CON0.CLK_SYNC_EN and DE_CNT + 4 with a de-glitch count (the
+// ticks MediaTek's speed set-up takes off phase 1 to compensate; inferred from that driver). The transaction runs byte by byte in virtual time against the bus: a write byte leaves
 // the TX FIFO when it starts, a read byte enters the RX FIFO when it ends, the completion
 // interrupt comes when the last byte (or the refused one) ends. A write that finds the TX FIFO
 // empty, or a read that finds the RX FIFO full, waits (the master holds SCL) until software or
@@ -83,6 +84,7 @@ public:
                                    kRxOverflow = 1u << 3, kTxEmpty = 1u << 4, kTxFull = 1u << 5,
                                    kTxUnderrun = 1u << 6, kTxOverflow = 1u << 7;
     static constexpr std::uint32_t kDmaHandshakeEn = 1u << 4;
+    static constexpr std::uint32_t kDeCntMask = 0x1F, kClkSyncEn = 1u << 7;
     static constexpr std::uint32_t kAckIdShift = 8;
 
     /// `name` is the ISU's ("ISU2"): the bus carries it, the register block is "ISU2-I2C".
@@ -106,7 +108,8 @@ public:
 
     /// A transaction is running (MM_STATUS.BUS_BUSY).
     bool busy() const { return phase_ != Phase::Idle; }
-    /// One SCL period at the current phase settings.
+    /// One SCL period at the current settings, in 26 MHz ticks and in time.
+    std::uint32_t sclTicks();
     Picos sclPeriod();
 
 protected:
@@ -174,6 +177,7 @@ private:
     Register* dma_con0_ = nullptr;
     Register* phl_ = nullptr;
     Register* phh_ = nullptr;
+    Register* pad_con0_ = nullptr;
 
     PointerFifo tx_fifo_;
     PointerFifo rx_fifo_;

@@ -172,6 +172,25 @@ TEST_F(IsuI2cTest, WriteTakesNineClocksPerByteIncludingTheAddress) {
     EXPECT_EQ(rd(R::kFifoPtr), (3u << 12) | (3u << 8)) << "TX read and write pointers both at 3";
 }
 
+TEST_F(IsuI2cTest, ClockSyncAndDeglitchLengthenTheSclPeriod) {
+    // MediaTek's 400 kHz: CLK_SYNC_EN (+2 ticks) and DE_CNT 1 (+5 ticks) taken off phase 1.
+    wr(R::kPadCon0, R::kClkSyncEn | 1u);
+    wr(R::kCntValPhl, (9u << 8) | 16u);
+    wr(R::kCntValPhh, (17u << 8) | 16u);
+    EXPECT_EQ(i2c.sclTicks(), 65u);
+    program(0x6A, {{true, 1}});
+    start();
+    advance(2 * kByte400k - 1);
+    EXPECT_FALSE(lines[52]);
+    advance(1);
+    EXPECT_TRUE(lines[52]);
+    // Codethink's 400 kHz phases (65 ticks) with CLK_SYNC_EN set and no compensation: 67 ticks.
+    wr(R::kPadCon0, R::kClkSyncEn);
+    setSpeed400k();
+    EXPECT_EQ(i2c.sclTicks(), 67u);
+    EXPECT_EQ(i2c.sclPeriod(), cyclesToPicos(67, 26'000'000));
+}
+
 TEST_F(IsuI2cTest, WriteBytesLeaveTheFifoAsTheyGoOnTheWire) {
     setSpeed400k();
     program(0x6A, {{false, 2}});
