@@ -254,14 +254,17 @@ void Lsm6dsx::writeRegister(std::uint8_t reg, std::uint8_t value) {
 // --- Board devices ----------------------------------------------------------------------------
 
 void Lsm6dsxDevice::parseFields(FieldReader& fields, Lsm6dsxSpec& spec, std::string_view part) {
-    spec.bus = parseI2cBus(fields);
+    spec.bus = parseI2cBus(fields);  // ISU0..ISU4, whichever the interface
     spec.interface = fields.optionalString("interface").value_or("i2c");
-    if (spec.interface != "i2c")
+    // One branch per transport: each reads its own fields.
+    if (spec.interface == "i2c") {
+        spec.address = parseI2cAddress(fields, 0x6A);
+        if (spec.address != 0x6A && spec.address != 0x6B)
+            fields.fail("address", fmt::format("the {} answers at 0x6a (SA0 low) or 0x6b (SA0 high), not {:#04x}", part,
+                                               spec.address));
+    } else {
         fields.fail("interface", fmt::format("unknown interface '{}' for the {} (known: i2c)", spec.interface, part));
-    spec.address = parseI2cAddress(fields, 0x6A);
-    if (spec.address != 0x6A && spec.address != 0x6B)
-        fields.fail("address", fmt::format("the {} answers at 0x6a (SA0 low) or 0x6b (SA0 high), not {:#04x}", part,
-                                           spec.address));
+    }
     auto vector = [&](std::string_view key, std::array<double, 3>& out) {
         if (!fields.has(key)) {
             fields.optionalNode(key);  // mark as known
@@ -284,18 +287,21 @@ void Lsm6dsxDevice::parseFields(FieldReader& fields, Lsm6dsxSpec& spec, std::str
 }
 
 std::vector<ResourceClaim> Lsm6dsxDevice::busClaims(const Lsm6dsxSpec& spec) {
-    return {i2cAddressClaim(spec.bus, spec.address)};
+    if (spec.interface == "i2c") return {i2cAddressClaim(spec.bus, spec.address)};
+    return {};
 }
 
 Lsm6dsxDevice::Lsm6dsxDevice(const Lsm6dsxSpec& spec, Lsm6dsx::Variant variant, BoardWiring& wiring)
     : BoardDevice(spec.name),
       bus_(spec.bus),
       address_(spec.address),
-      sensor_(variant, wiring.scheduler, makeMotionSource(spec.motion, spec.trace), spec.temperature_c),
-      transport_(std::make_unique<I2cRegisterTarget<Lsm6dsx>>(sensor_, Lsm6dsx::kRegisterCount)) {
-    attachment_ = std::make_unique<I2cAttachment>(spec, wiring, bus_, address_, *transport_);
-    wiring.log.debug(name(), "{} on {} at I2C address {:#04x}", variant == Lsm6dsx::Variant::Lsm6ds3 ? "LSM6DS3" : "LSM6DSO",
-                     bus_, address_);
+      sensor_(variant, wiring.scheduler, makeMotionSource(spec.motion, spec.trace), spec.temperature_c) {
+    const char* part = variant == Lsm6dsx::Variant::Lsm6ds3 ? "LSM6DS3" : "LSM6DSO";
+    if (spec.interface == "i2c") {
+        transport_ = std::make_unique<I2cRegisterTarget<Lsm6dsx>>(sensor_, Lsm6dsx::kRegisterCount);
+        attachment_ = std::make_unique<I2cAttachment>(spec, wiring, bus_, address_, *transport_);
+        wiring.log.debug(name(), "{} on {} at I2C address {:#04x}", part, bus_, address_);
+    }
 }
 
 Lsm6dsxDevice::~Lsm6dsxDevice() = default;

@@ -27,8 +27,11 @@
 // sensor samples with the accelerometer, or with the gyroscope while the accelerometer is off.
 //
 // Lsm6ds3Device / Lsm6dsoDevice, the board devices (`type: lsm6ds3` / `lsm6dso`): the sensor
-// on an ISU's I2C bus at its 7-bit address, with motion from the board file (constant values or
-// a CSV trace time,ax,ay,az,gx,gy,gz in g and dps).
+// on an ISU's bus, with motion from the board file (constant values or a CSV trace
+// time,ax,ay,az,gx,gy,gz in g and dps). `interface: i2c` (the default) puts it on the ISU's I2C
+// bus at its 7-bit address through I2cRegisterTarget. Another transport adds one branch in
+// parseFields (its fields), busClaims (what it occupies) and the constructor (its attachment);
+// the sensor and the motion fields are shared.
 #include <array>
 #include <cstdint>
 #include <functional>

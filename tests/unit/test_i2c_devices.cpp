@@ -87,6 +87,17 @@ TEST(I2cBoardFile, RegisterFile) {
     EXPECT_EQ(s.reset[1], 0x00);
 }
 
+TEST(I2cBoardFile, LoadsAFileWithEveryI2cType) {
+    BoardDescription b = BoardFile::load(kBoards + "/good-i2c.yaml");
+    ASSERT_EQ(b.devices.size(), 3u);
+    EXPECT_DOUBLE_EQ(std::get<Lsm6ds3Spec>(b.devices[0]).temperature_c, 30);
+    const auto& dso = std::get<Lsm6dsoSpec>(b.devices[1]);
+    ASSERT_TRUE(dso.trace);
+    EXPECT_EQ(dso.trace->path, kBoards + "/motion.csv") << "relative to the board file's folder";
+    EXPECT_EQ(dso.trace->points[1].second.gyro_dps[2], 90);
+    EXPECT_EQ(std::get<I2cRegisterFileSpec>(b.devices[2]).reset[15], 0xFF);
+}
+
 TEST(I2cBoardFile, SameAddressOnDifferentBusesIsFine) {
     EXPECT_EQ(refusal("  - {type: lsm6ds3, name: a, bus: ISU1}\n  - {type: lsm6ds3, name: b, bus: ISU2}\n"), "");
 }
