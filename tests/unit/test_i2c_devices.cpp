@@ -156,6 +156,30 @@ const Bad kBad[] = {
 
 INSTANTIATE_TEST_SUITE_P(Bad, I2cBoardFileErrors, ::testing::ValuesIn(kBad));
 
+// Odd shapes where numbers and maps are expected: refused with a located one-line message.
+TEST(I2cBoardFile, OddShapesAreRefusedNotCrashed) {
+    const char* odd[] = {
+        "  - {type: lsm6ds3, name: imu, bus: ISU2, acceleration: 1}\n",
+        "  - {type: lsm6ds3, name: imu, bus: ISU2, acceleration: [0, 0, 1]}\n",
+        "  - {type: lsm6ds3, name: imu, bus: ISU2, address: -1}\n",
+        "  - {type: lsm6ds3, name: imu, bus: ISU2, address: 99999999999999999999999}\n",
+        "  - {type: lsm6ds3, name: imu, bus: [ISU2]}\n",
+        "  - {type: lsm6ds3, name: imu, bus: ISU2, temperature: {c: 3}}\n",
+        "  - {type: lsm6ds3, name: imu, bus: ISU2, trace: {file: x}}\n",
+        "  - {type: lsm6ds3, name: imu, bus: ISU2, trace: .}\n",
+        "  - {type: i2c-register-file, name: r, bus: ISU2, address: 0x50, size: many}\n",
+        "  - {type: i2c-register-file, name: r, bus: ISU2, address: 0x50, registers: {[1]: 2}}\n",
+        "  - {type: i2c-register-file, name: r, bus: ISU2, address: 0x50, registers: {1: {a: b}}}\n",
+        "  - {type: i2c-register-file, name: r, bus: ISU2, address: 0x50, registers: {-1: 2}}\n",
+        "  - {type: i2c-register-file, name: r, bus: ISU2, address: 0x50, registers: 7}\n",
+    };
+    for (const char* devices : odd) {
+        std::string msg = refusal(devices);
+        EXPECT_EQ(msg.rfind("i2c.yaml:", 0), 0u) << devices << " -> " << msg;
+        EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    }
+}
+
 TEST(I2cBoardFile, BadTraceNamesTheCsvLine) {
     std::string msg = refusal("  - {type: lsm6ds3, name: imu, bus: ISU2, trace: bad-motion.csv}\n");
     EXPECT_THAT(msg, HasSubstr("bad-motion.csv:3: device 'imu' (i2c.yaml:4): malformed CSV line"));
