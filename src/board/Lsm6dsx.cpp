@@ -136,6 +136,7 @@ void Lsm6dsx::reset() {
     regs_[kCtrl10C] = variant_ == Variant::Lsm6ds3 ? 0x38 : 0x00;
     timing_ = {};
     channels_ = {};
+    held_ = {};
 }
 
 bool Lsm6dsx::autoIncrement() const { return (regs_[kCtrl3C] & kIfInc) != 0; }
@@ -188,6 +189,7 @@ void Lsm6dsx::retime(Sensor s) {
 }
 
 void Lsm6dsx::latch(Sensor s) {
+    if (held_[s]) return;  // BDU: half of an output read, the other half still to come
     const std::uint64_t n = samplesTaken(s);
     Channel& c = channels_[s];
     if (n == c.latched || timing(s).period == 0) return;
@@ -231,6 +233,8 @@ std::uint8_t Lsm6dsx::readRegister(std::uint8_t reg) {
         const Sensor s = reg >= kOutxLXl ? kAccel : reg >= kOutxLG ? kGyro : kTemp;
         latch(s);
         channels_[s].consumed = channels_[s].latched;  // reading the outputs clears the DA bit
+        // BDU: the first byte of a pair freezes the sensor's outputs until the second is read.
+        held_[s] = (regs_[kCtrl3C] & kBdu) != 0 && (reg & 1) == 0;
     }
     return regs_[reg];
 }

@@ -10,7 +10,7 @@
 //   0x0F WHO_AM_I                 0x69 / 0x6C, read-only
 //   0x10..0x19 CTRL1_XL..CTRL10_C  read/write. CTRL1_XL ODR_XL [7:4] and FS_XL [3:2];
 //                                 CTRL2_G ODR_G [7:4], FS_G [3:2], FS_125 [1]; CTRL3_C BOOT [7],
-//                                 IF_INC [2], BLE [1], SW_RESET [0] (SW_RESET restores every
+//                                 BDU [6], IF_INC [2], BLE [1], SW_RESET [0] (SW_RESET restores every
 //                                 register's reset value; both BOOT and SW_RESET read back 0)
 //   0x1E STATUS_REG               XLDA [0], GDA [1], TDA [2]
 //   0x20..0x21 OUT_TEMP           0 at 25 °C; 16 LSB/°C (LSM6DS3), 256 LSB/°C (LSM6DSO)
@@ -22,8 +22,11 @@
 // Data-ready timing: once an output data rate is programmed (12.5 Hz .. 6.66 kHz), a new sample
 // is taken every 1/ODR of virtual time, the first one period after the ODR was written; the
 // status bit rises with each sample and clears when any of that sensor's output registers is
-// read. Outputs hold the newest sample (so a multi-byte read is consistent), converted at the
-// full scale in force when it was taken; they read 0 before the first sample. The temperature
+// read. Outputs hold the newest sample, converted at the full scale in force when it was taken;
+// they read 0 before the first sample. With CTRL3_C.BDU (block data update) a sensor's outputs
+// do not change between the reads of the two bytes of one output (first byte at the even
+// address, second at the odd one); without it a read that straddles a sample mixes the two, as
+// on the chip. The temperature
 // sensor samples with the accelerometer, or with the gyroscope while the accelerometer is off.
 //
 // Lsm6ds3Device / Lsm6dsoDevice, the board devices (`type: lsm6ds3` / `lsm6dso`): the sensor
@@ -69,7 +72,7 @@ public:
                                   kCtrl9Xl = 0x18, kCtrl10C = 0x19, kStatusReg = 0x1E, kOutTempL = 0x20,
                                   kOutxLG = 0x22, kOutxLXl = 0x28, kOutzHXl = 0x2D;
     static constexpr std::uint8_t kXlda = 0x01, kGda = 0x02, kTda = 0x04;
-    static constexpr std::uint8_t kIfInc = 0x04, kBle = 0x02, kSwReset = 0x01, kBoot = 0x80;
+    static constexpr std::uint8_t kIfInc = 0x04, kBle = 0x02, kSwReset = 0x01, kBoot = 0x80, kBdu = 0x40;
     /// Registers 0x00..0x7F: an SPI or I2C register address has 7 bits.
     static constexpr unsigned kRegisterCount = 128;
 
@@ -119,6 +122,7 @@ private:
     std::array<std::uint8_t, kRegisterCount> regs_{};
     std::array<Timing, 2> timing_{};  // accelerometer, gyroscope
     std::array<Channel, 3> channels_{};
+    std::array<bool, 3> held_{};  // BDU: first byte of an output pair read, second not yet
 };
 
 /// What both board device types share: the sensor and its transport.

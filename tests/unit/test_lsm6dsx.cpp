@@ -206,6 +206,22 @@ TEST_F(Lsm6dsxTest, CsvTraceIsSampledAtTheSampleTimes) {
     EXPECT_EQ(rd16(L::kOutxLXl + 4), -16393);
 }
 
+TEST_F(Lsm6dsxTest, BlockDataUpdateKeepsTheTwoBytesOfAnOutputTogether) {
+    BoardFileContext ctx{"test.yaml", TEST_DATA_DIR "/boards", "device 'imu'"};
+    MotionTrace trace = loadMotionTrace(TEST_DATA_DIR "/boards/motion.csv", ctx, 3);
+    for (bool bdu : {false, true}) {
+        FakeTime t;
+        Lsm6dsx s(L::Variant::Lsm6ds3, t, makeMotionSource({}, trace));
+        s.writeRegister(L::kCtrl3C, static_cast<std::uint8_t>(L::kIfInc | (bdu ? L::kBdu : 0)));
+        s.writeRegister(L::kCtrl1Xl, 0x10);  // 12.5 Hz
+        t.t = 500 * kPicosPerMilli;          // sample #6 (480 ms): z = 0.04 g = 656 = 0x0290
+        EXPECT_EQ(s.readRegister(L::kOutzHXl - 1), 0x90);
+        t.t = 1000 * kPicosPerMilli;         // sample #12 (960 ms): z = -0.92 g = -15082 = 0xC516
+        EXPECT_EQ(s.readRegister(L::kOutzHXl), bdu ? 0x02 : 0xC5) << (bdu ? "BDU" : "no BDU");
+        EXPECT_EQ(s.readRegister(L::kOutzHXl - 1), 0x16) << "the pair is released: the next read is fresh";
+    }
+}
+
 TEST(Lsm6dsxCsv, MalformedLineNamesTheCsvFileAndLine) {
     BoardFileContext ctx{"test.yaml", TEST_DATA_DIR "/boards", "device 'imu'"};
     try {
