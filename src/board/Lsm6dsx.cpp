@@ -173,8 +173,11 @@ Lsm6dsx::Timing Lsm6dsx::timing(Sensor s) const {
 
 std::uint64_t Lsm6dsx::samplesTaken(Sensor s) const {
     const Timing t = timing(s);
-    if (t.period == 0) return channels_[s].latched;  // powered down: outputs hold
-    return (time_.now() - t.start) / t.period;
+    const Picos now = time_.now();
+    // Powered down, outputs hold. Or an access from a core whose local time is still behind
+    // the core that set the rate (cores run round-robin within a quantum): nothing new yet.
+    if (t.period == 0 || now < t.start) return channels_[s].latched;
+    return (now - t.start) / t.period;
 }
 
 void Lsm6dsx::retime(Sensor s) {

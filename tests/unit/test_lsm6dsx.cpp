@@ -82,6 +82,16 @@ TEST_F(Lsm6dsxTest, AccelDataReadyAfterOneSamplePeriodAndClearedByReadingTheOutp
     EXPECT_EQ(sensor.readRegister(L::kStatusReg), L::kXlda);
 }
 
+TEST_F(Lsm6dsxTest, ReadFromACoreBehindInTimeSeesNoSampleYet) {
+    time.t = 10 * kPicosPerMilli;
+    sensor.writeRegister(L::kCtrl1Xl, 0x40);
+    time.t = 9 * kPicosPerMilli;  // another core's local time, behind the writer's
+    EXPECT_EQ(sensor.readRegister(L::kStatusReg), 0x00);
+    EXPECT_EQ(sensor.readRegister(L::kOutzHXl), 0x00);
+    time.t = 10 * kPicosPerMilli + kPeriod104Hz;
+    EXPECT_EQ(sensor.readRegister(L::kStatusReg) & L::kXlda, L::kXlda);
+}
+
 TEST_F(Lsm6dsxTest, GyroDataReadyFollowsItsOwnRate) {
     time.t = 5 * kPicosPerMilli;
     sensor.writeRegister(L::kCtrl2G, 0x10);  // 12.5 Hz: 80 ms
