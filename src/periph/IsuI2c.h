@@ -17,8 +17,9 @@
 // Timing: each byte (the address byte of every packet and every data byte) takes 9 SCL clocks,
 // one SCL clock being the sum of the four phase counts in MM_CNT_VAL_PHL/PHH in 26 MHz ticks
 // (§4.5), plus 2 ticks with MM_PAD_CON0.CLK_SYNC_EN and DE_CNT + 4 with a de-glitch count (the
-// ticks MediaTek's speed set-up takes off phase 1 to compensate; inferred from that driver). The transaction runs byte by byte in virtual time against the bus: a write byte leaves
-// the TX FIFO when it starts, a read byte enters the RX FIFO when it ends, the completion
+// ticks MediaTek's speed set-up takes off phase 1 to compensate; inferred from that driver).
+// The transaction runs byte by byte in virtual time against the bus: a write byte leaves the TX
+// FIFO when it starts, a read byte enters the RX FIFO when it ends, the completion
 // interrupt comes when the last byte (or the refused one) ends. A write that finds the TX FIFO
 // empty, or a read that finds the RX FIFO full, waits (the master holds SCL) until software or
 // the DMA moves a byte. An address NACK ends the transaction there (STOP), as does a data NACK.
@@ -36,8 +37,11 @@
 // inputs: `i2c.dma_tx_request.connect(&dma, channel)`. The DMA answers a request with pushTx() /
 // popRx(), which behave exactly as a write / read of MM_FIFO_DATA by software (so the DMA may
 // equally write the FIFO_DATA address it was given as FIXADDR through the bus). Lines are
-// re-evaluated after every FIFO or register change, so a DMA that moves one byte per call sees
-// the request drop when it is done.
+// re-evaluated after every FIFO or register change (also from inside pushTx/popRx, so the DMA's
+// setIrqLevel may be called while it is pushing), so a DMA that moves one byte per call sees
+// the request drop when it is done. The lines follow the handshake enable only: a DMA channel
+// that software has not started must ignore them (Codethink's driver sets DMA_HS_EN when it
+// opens the bus, and uses the FIFOs without DMA for transfers of up to 8 bytes).
 #include <array>
 #include <cstdint>
 #include <string>
