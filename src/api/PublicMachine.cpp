@@ -1,10 +1,15 @@
 // The public embedding API (include/mt3620emu/Machine.h), a thin layer over the internal
-// mt3620::Machine. The CLI's default board and this API share the built-in RDB description.
+// mt3620::Machine. The CLI (`run`, `test`) and the scenario runner use only this layer.
 #include <mt3620emu/Machine.h>
 
+#include <fmt/format.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <unicorn/unicorn.h>
 
+#include <algorithm>
+#include <array>
+#include <list>
 #include <map>
 #include <regex>
 
@@ -12,10 +17,13 @@
 #include "board/BoardFile.h"
 #include "board/Button.h"
 #include "board/Led.h"
+#include "board/VcdWriter.h"
+#include "gdb/GdbServer.h"
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
 #include "periph/AdcController.h"
 #include "periph/MtkUart.h"
+#include "periph/PwmController.h"
 
 namespace mt3620emu {
 
@@ -32,28 +40,87 @@ StopReason toStop(mt3620::Machine::StopReason r) {
     }
     return StopReason::TimeLimit;
 }
+
+/// Log lines to a user's function, formatted "level message" without the line end.
+class FunctionLogSink : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+public:
+    explicit FunctionLogSink(std::function<void(const std::string&)> fn) : fn_(std::move(fn)) {}
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        spdlog::memory_buf_t buf;
+        formatter_->format(msg, buf);
+        std::string line(buf.data(), buf.size());
+        while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+        fn_(line);
+    }
+    void flush_() override {}
+
+private:
+    std::function<void(const std::string&)> fn_;
+};
+
+/// Bytes a UART transmits, to a user's listener.
+class FunctionByteSink : public mt3620::ByteSink {
+public:
+    explicit FunctionByteSink(std::function<void(char, Picoseconds)> fn) : fn_(std::move(fn)) {}
+    void receiveByte(std::uint8_t byte, mt3620::Picos time) override { fn_(static_cast<char>(byte), time); }
+
+private:
+    std::function<void(char, Picoseconds)> fn_;
+};
+
+/// UART slots: the two debug UARTs, then ISU0..ISU4.
+constexpr std::size_t kUartSlots = 2 + mt3620::kIsuCount;
 }  // namespace
 
 struct Machine::Impl {
     explicit Impl(const Options& o) : machine(makeConfig(o)) {
         if (o.bare_chip) return;
         try {
-            machine.loadBoard(mt3620::BoardFile::loadOrBuiltIn(o.board_file));
+            if (!o.board_yaml.empty()) machine.loadBoard(mt3620::BoardFile::parse(o.board_name, o.board_yaml));
+            else machine.loadBoard(mt3620::BoardFile::loadOrBuiltIn(o.board_file));
         } catch (const std::exception& e) {
             throw Error(e.what());
         }
     }
+    ~Impl() {
+        gdb_servers.clear();
+        if (!vcds.empty()) vcds.back()->close(machine.now());
+    }
+
     static mt3620::MachineConfig makeConfig(const Options& o) {
         mt3620::MachineConfig c;
-        c.logger = std::make_shared<spdlog::logger>("mt3620emu", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-        c.logger->set_pattern("%^%l%$ %v");
+        if (o.log_sink) {
+            c.logger = std::make_shared<spdlog::logger>("mt3620emu", std::make_shared<FunctionLogSink>(o.log_sink));
+            c.logger->set_pattern("%l %v");
+        } else {
+            c.logger = std::make_shared<spdlog::logger>("mt3620emu", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+            c.logger->set_pattern("%^%l%$ %v");
+        }
         c.logger->set_level(spdlog::level::from_str(o.log_level));
+        c.trace = o.trace;
+        if (o.quantum == 0) throw Error("Options::quantum must not be zero");
+        c.quantum = o.quantum;
         return c;
     }
-    mt3620::M4Subsystem& uart(const std::string& name) {
-        auto core = mt3620::parseCoreName(name);
-        if (!core || *core == mt3620::CoreId::A7) throw Error("unknown UART '" + name + "' (use m4-0 or m4-1)");
-        return machine.m4(*core);
+
+    struct Uart {
+        mt3620::MtkUart& uart;
+        mt3620::SerialCapture& capture;
+        std::size_t slot;
+    };
+    Uart uart(const std::string& name) {
+        if (auto core = mt3620::parseCoreName(name); core && *core != mt3620::CoreId::A7) {
+            mt3620::M4Subsystem& m = machine.m4(*core);
+            return {*m.debug_uart, m.debug_uart_capture, *core == mt3620::CoreId::M4_0 ? 0u : 1u};
+        }
+        if (name.size() == 4 && (name.starts_with("ISU") || name.starts_with("isu")) && name[3] >= '0' &&
+            name[3] < static_cast<char>('0' + mt3620::kIsuCount)) {
+            const unsigned n = static_cast<unsigned>(name[3] - '0');
+            return {*machine.shared().isu_uart[n], machine.shared().isu_capture[n], 2 + n};
+        }
+        throw Error("unknown UART '" + name + "' (use m4-0, m4-1 or ISU0-ISU4)");
     }
     mt3620::Board& board() {
         if (!machine.board()) throw Error("no board is loaded (Options::bare_chip)");
@@ -69,13 +136,84 @@ struct Machine::Impl {
         if (!b) throw Error("no button named '" + name + "' on the board");
         return *b;
     }
+    unsigned pin(unsigned gpio) const {
+        if (gpio >= mt3620::PinBank::kPinCount)
+            throw Error(fmt::format("unknown pin {} (GPIO 0-{})", gpio, mt3620::PinBank::kPinCount - 1));
+        return gpio;
+    }
+    mt3620::M4Subsystem& m4(Core core) { return machine.m4(toCore(core)); }
+
+    /// Runs with the options every run shares: an end timer so time passes while idle.
+    StopReason run(Picoseconds duration, const std::function<bool()>& until, WhenIdle idle) {
+        forgetFiredActions();
+        const mt3620::Picos now = machine.now();
+        const bool pass_time = idle == WhenIdle::PassTime && duration != kForever && duration < mt3620::kNever - now;
+        if (pass_time) run_end.armAt(now + duration);
+        StopReason why = toStop(machine.runFor(duration, until));
+        run_end.cancel();
+        return why;
+    }
+
+    /// Scheduled actions: one timer each, so actions at the same time as a peripheral's event
+    /// keep the order in which they were scheduled. Fired ones are dropped between runs.
+    void forgetFiredActions() {
+        actions.remove_if([](const std::unique_ptr<mt3620::EventTimer>& t) { return !t->armed(); });
+    }
+
+    /// writeSerial: bytes waiting to reach a UART's receiver, one per character time.
+    struct Writer {
+        std::string bytes;
+        std::size_t sent = 0;
+        std::unique_ptr<mt3620::EventTimer> timer;
+        std::size_t pending() const { return bytes.size() - sent; }
+    };
+    void write(const std::string& name, const std::string& bytes) {
+        Uart u = uart(name);
+        Writer& w = writers[u.slot];
+        if (!w.timer) {
+            mt3620::MtkUart* target = &u.uart;
+            w.timer = std::make_unique<mt3620::EventTimer>(machine.scheduler(), "write-serial " + name, [&w, target] {
+                target->receiveByte(static_cast<std::uint8_t>(w.bytes[w.sent++]));
+                if (w.pending() > 0) w.timer->armAfter(target->characterTime());
+            });
+        }
+        if (w.pending() == 0) {
+            w.bytes.clear();
+            w.sent = 0;
+        }
+        const bool idle = w.pending() == 0;
+        w.bytes += bytes;
+        if (idle && !bytes.empty()) w.timer->armAt(machine.now());
+    }
+
+    // Owned things the machine's models point at are declared before it, so they outlive it.
+    std::vector<std::unique_ptr<FunctionByteSink>> serial_listeners;
+    std::vector<std::unique_ptr<mt3620::VcdWriter>> vcds;  // pin listeners cannot be removed
     mt3620::Machine machine;
+    // Things that point at the machine are declared after it.
+    mt3620::EventTimer run_end{machine.scheduler(), "run end", [] {}};
+    std::list<std::unique_ptr<mt3620::EventTimer>> actions;
+    std::array<Writer, kUartSlots> writers;
+    std::vector<std::unique_ptr<mt3620::gdb::GdbServer>> gdb_servers;
+    std::vector<mt3620::gdb::GdbServer*> gdb_server_ptrs;
 };
 
 Picoseconds parseDuration(const std::string& text) {
     auto d = mt3620::parseDuration(text);
     if (!d) throw Error("'" + text + "' is not a duration with a unit (e.g. 500ms, 2s)");
     return *d;
+}
+
+const char* describe(StopReason reason) {
+    switch (reason) {
+        case StopReason::TimeLimit: return mt3620::Machine::stopReasonName(mt3620::Machine::StopReason::TimeLimit);
+        case StopReason::Condition: return mt3620::Machine::stopReasonName(mt3620::Machine::StopReason::Condition);
+        case StopReason::Idle: return mt3620::Machine::stopReasonName(mt3620::Machine::StopReason::Idle);
+        case StopReason::Halted: return mt3620::Machine::stopReasonName(mt3620::Machine::StopReason::Halted);
+        case StopReason::Debug: return mt3620::Machine::stopReasonName(mt3620::Machine::StopReason::Debug);
+        case StopReason::Killed: return "killed by the debugger";
+    }
+    return "?";
 }
 
 Machine::Machine(const Options& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -91,15 +229,24 @@ void Machine::loadRtApp(Core core, const std::string& elf_path) {
     }
 }
 
-StopReason Machine::runFor(Picoseconds duration) { return toStop(impl_->machine.runFor(duration)); }
+void Machine::restartCore(Core core, const std::string& reason) { impl_->machine.restartCore(toCore(core), reason); }
 
-StopReason Machine::runUntil(const std::function<bool()>& condition, Picoseconds timeout) {
-    return toStop(impl_->machine.runFor(timeout, condition));
+// --- Running ---------------------------------------------------------------------------------
+
+StopReason Machine::runFor(Picoseconds duration, WhenIdle idle) { return impl_->run(duration, {}, idle); }
+
+StopReason Machine::runUntil(const std::function<bool()>& condition, Picoseconds timeout, WhenIdle idle) {
+    return impl_->run(timeout, condition, idle);
 }
 
 bool Machine::runUntilSerial(const std::string& uart, const std::string& pattern, Picoseconds timeout) {
-    const mt3620::SerialCapture& cap = impl_->uart(uart).debug_uart_capture;
-    std::regex re(pattern);
+    const mt3620::SerialCapture& cap = impl_->uart(uart).capture;
+    std::regex re;
+    try {
+        re = std::regex(pattern);
+    } catch (const std::regex_error& e) {
+        throw Error("'" + pattern + "' is not a valid regular expression: " + e.what());
+    }
     std::size_t checked = 0;
     auto seen = [&] {
         // Only re-test when new text arrived.
@@ -108,45 +255,121 @@ bool Machine::runUntilSerial(const std::string& uart, const std::string& pattern
         return std::regex_search(cap.text(), re);
     };
     if (seen()) return true;
-    return impl_->machine.runFor(timeout, seen) == mt3620::Machine::StopReason::Condition;
+    return impl_->run(timeout, seen, WhenIdle::Stop) == StopReason::Condition;
 }
 
 Picoseconds Machine::now() const { return impl_->machine.now(); }
 
-std::string Machine::serialOutput(const std::string& uart) const { return impl_->uart(uart).debug_uart_capture.text(); }
+void Machine::schedule(Picoseconds time, std::function<void()> action) {
+    auto timer = std::make_unique<mt3620::EventTimer>(impl_->machine.scheduler(), "scheduled action", std::move(action));
+    timer->armAt(std::max(time, impl_->machine.now()));
+    impl_->actions.push_back(std::move(timer));
+}
+
+// --- UARTs -----------------------------------------------------------------------------------
+
+const std::string& Machine::serialOutput(const std::string& uart) const { return impl_->uart(uart).capture.text(); }
 
 std::vector<SerialLine> Machine::serialLines(const std::string& uart) const {
     std::vector<SerialLine> out;
-    for (const auto& l : impl_->uart(uart).debug_uart_capture.lines()) out.push_back(SerialLine{l.text, l.time});
+    for (const auto& l : impl_->uart(uart).capture.lines()) out.push_back(SerialLine{l.text, l.time});
     return out;
 }
 
-void Machine::writeSerial(const std::string& uart, const std::string& bytes) {
-    for (char c : bytes) impl_->uart(uart).debug_uart->receiveByte(static_cast<std::uint8_t>(c));
+void Machine::writeSerial(const std::string& uart, const std::string& bytes) { impl_->write(uart, bytes); }
+
+std::size_t Machine::serialWritePending(const std::string& uart) const {
+    return impl_->writers[impl_->uart(uart).slot].pending();
 }
 
-bool Machine::pinLevel(unsigned gpio) const { return impl_->machine.pins().level(gpio); }
-void Machine::setPin(unsigned gpio, std::optional<bool> level) { impl_->machine.pins().setExternal(gpio, level); }
+void Machine::onSerialOutput(const std::string& uart, std::function<void(char, Picoseconds)> listener) {
+    Impl::Uart u = impl_->uart(uart);
+    impl_->serial_listeners.push_back(std::make_unique<FunctionByteSink>(std::move(listener)));
+    u.uart.tx.connect(impl_->serial_listeners.back().get());
+}
+
+// --- Pins and board devices ------------------------------------------------------------------
+
+bool Machine::pinLevel(unsigned gpio) const { return impl_->machine.pins().level(impl_->pin(gpio)); }
+bool Machine::pinDrivenByChip(unsigned gpio) const { return impl_->machine.pins().chipDriven(impl_->pin(gpio)); }
+void Machine::setPin(unsigned gpio, std::optional<bool> level) {
+    impl_->machine.pins().setExternal(impl_->pin(gpio), level);
+}
+
+PwmState Machine::pwm(unsigned gpio) const {
+    using mt3620::PwmController;
+    constexpr unsigned kPwmPins = PwmController::kControllers * PwmController::kChannels;
+    if (gpio >= kPwmPins)
+        throw Error(fmt::format("pin {} has no PWM channel (PWM controllers drive GPIO 0-{})", gpio, kPwmPins - 1));
+    PwmState s;
+    s.controller = gpio / PwmController::kChannels;
+    s.channel = gpio % PwmController::kChannels;
+    PwmController::ChannelState c = impl_->machine.shared().pwm[s.controller]->channel(s.channel);
+    s.running = c.running;
+    s.duty = c.duty;
+    s.period = c.period;
+    s.inverted = c.inverted;
+    return s;
+}
+
+std::vector<std::string> Machine::leds() const {
+    std::vector<std::string> names;
+    if (impl_->machine.board())
+        for (const mt3620::Led* l : impl_->machine.board()->leds()) names.push_back(l->name());
+    return names;
+}
+
+std::vector<std::string> Machine::buttons() const {
+    std::vector<std::string> names;
+    if (impl_->machine.board())
+        for (const mt3620::Button* b : impl_->machine.board()->buttons()) names.push_back(b->name());
+    return names;
+}
+
 bool Machine::ledOn(const std::string& led) const { return impl_->led(led).isOn(); }
 std::optional<double> Machine::ledDutyCycle(const std::string& led) const { return impl_->led(led).dutyCycle(); }
+PwmState Machine::ledPwm(const std::string& led) const { return pwm(impl_->led(led).pin()); }
 void Machine::pressButton(const std::string& button) { impl_->button(button).press(); }
 void Machine::releaseButton(const std::string& button) { impl_->button(button).release(); }
+bool Machine::buttonPressed(const std::string& button) const { return impl_->button(button).isPressed(); }
+
+std::string Machine::buttonForKey(char key) const {
+    const mt3620::Button* b = impl_->machine.board() ? impl_->machine.board()->buttonForKey(key) : nullptr;
+    return b ? b->name() : std::string();
+}
 
 void Machine::setAdcVolts(unsigned channel, double volts) {
-    if (channel > 7) throw Error("ADC channel " + std::to_string(channel) + " out of range (0-7)");
+    if (channel >= mt3620::AdcController::kChannels)
+        throw Error(fmt::format("ADC channel {} out of range (0-{})", channel, mt3620::AdcController::kChannels - 1));
     impl_->machine.shared().adc->setChannelSource(channel, [volts](mt3620::Picos) { return volts; });
 }
 
+void Machine::recordVcd(const std::string& path) {
+    mt3620::Board& board = impl_->board();
+    finishVcd();
+    try {
+        impl_->vcds.push_back(std::make_unique<mt3620::VcdWriter>(path, impl_->machine.pins(),
+                                                                  mt3620::VcdWriter::signalsFor(board), now(), board.name()));
+    } catch (const std::exception& e) {
+        throw Error(e.what());
+    }
+}
+
+void Machine::finishVcd() {
+    if (!impl_->vcds.empty()) impl_->vcds.back()->close(now());
+}
+
+// --- Inspection ------------------------------------------------------------------------------
+
 std::uint32_t Machine::readWord(Core core, std::uint32_t address) {
     std::uint32_t v = 0;
-    if (!impl_->machine.m4(toCore(core)).core.debugRead(address, &v, 4))
-        throw Error("nothing answers at address " + std::to_string(address));
+    if (!impl_->m4(core).core.debugRead(address, &v, 4)) throw Error(fmt::format("nothing answers at {:#010x}", address));
     return v;
 }
 
 void Machine::writeWord(Core core, std::uint32_t address, std::uint32_t value) {
-    if (!impl_->machine.m4(toCore(core)).core.debugWrite(address, &value, 4))
-        throw Error("nothing answers at address " + std::to_string(address));
+    if (!impl_->m4(core).core.debugWrite(address, &value, 4))
+        throw Error(fmt::format("nothing answers at {:#010x}", address));
 }
 
 std::uint32_t Machine::coreRegister(Core core, const std::string& name) const {
@@ -159,15 +382,47 @@ std::uint32_t Machine::coreRegister(Core core, const std::string& name) const {
         {"control", UC_ARM_REG_CONTROL}, {"primask", UC_ARM_REG_PRIMASK}, {"basepri", UC_ARM_REG_BASEPRI}};
     auto it = regs.find(name);
     if (it == regs.end()) throw Error("unknown core register '" + name + "'");
-    return impl_->machine.m4(toCore(core)).core.readReg(it->second);
+    return impl_->m4(core).core.readReg(it->second);
 }
 
-bool Machine::halted(Core core) const {
-    return impl_->machine.m4(toCore(core)).core.state() == mt3620::CoreState::Halted;
+bool Machine::halted(Core core) const { return impl_->m4(core).core.state() == mt3620::CoreState::Halted; }
+
+std::string Machine::lastFault(Core core) const { return impl_->m4(core).core.faultReport(); }
+
+std::uint64_t Machine::instructions(Core core) const { return impl_->m4(core).core.instructions(); }
+
+void Machine::log(const std::string& level, const std::string& who, const std::string& message) {
+    auto lvl = spdlog::level::from_str(level);
+    if (lvl == spdlog::level::off && level != "off")
+        throw Error("unknown log level '" + level + "' (trace, debug, info, warn, error, off)");
+    impl_->machine.log().log(lvl, who, "{}", message);
 }
 
-std::string Machine::lastFault(Core core) const { return impl_->machine.m4(toCore(core)).core.faultReport(); }
+// --- Debugging -------------------------------------------------------------------------------
 
-std::uint64_t Machine::instructions(Core core) const { return impl_->machine.m4(toCore(core)).core.instructions(); }
+int Machine::attachGdb(Core core, const GdbOptions& options) {
+    Impl& im = *impl_;
+    auto server = std::make_unique<mt3620::gdb::GdbServer>(im.machine, toCore(core), options.host, options.port);
+    if (std::string error = server->start(); !error.empty()) throw Error(error);
+    if (options.wait_for_attach) server->holdAtStart();
+    im.gdb_server_ptrs.push_back(server.get());
+    im.gdb_servers.push_back(std::move(server));
+    // Every run serves the debuggers between rounds (all-stop while one holds its core).
+    im.machine.setRoundHook([&im] { mt3620::gdb::serveBetweenRounds(im.gdb_server_ptrs); });
+    return im.gdb_servers.back()->port();
+}
+
+StopReason Machine::runDebugSession(Picoseconds duration) {
+    Impl& im = *impl_;
+    if (im.gdb_servers.empty()) return runFor(duration);
+    im.forgetFiredActions();
+    const mt3620::Picos now = im.machine.now();
+    const mt3620::Picos limit = duration >= mt3620::kNever - now ? mt3620::kNever : now + duration;
+    // runWithGdb serves the debuggers itself, between slices.
+    im.machine.setRoundHook({});
+    mt3620::gdb::GdbRunResult r = mt3620::gdb::runWithGdb(im.machine, im.gdb_server_ptrs, limit);
+    im.machine.setRoundHook([&im] { mt3620::gdb::serveBetweenRounds(im.gdb_server_ptrs); });
+    return r.killed ? StopReason::Killed : toStop(r.why);
+}
 
 }  // namespace mt3620emu

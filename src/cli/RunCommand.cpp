@@ -1,6 +1,8 @@
 #include "cli/RunCommand.h"
 
+#include <mt3620emu/Machine.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <sys/select.h>
 #include <unistd.h>
@@ -9,37 +11,34 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <tuple>
 
-#include "board/Board.h"
-#include "board/BoardFile.h"
-#include "board/Button.h"
-#include "board/VcdWriter.h"
-#include "image/RtAppImage.h"
-#include "gdb/GdbServer.h"
-#include "machine/Machine.h"
-#include "periph/MtkUart.h"
-
 namespace mt3620::cli {
+
+// `run` is a client of the embedding API (include/mt3620emu/Machine.h), like a user's program.
+using mt3620emu::Core;
+using mt3620emu::Picoseconds;
+using mt3620emu::StopReason;
 
 namespace {
 
 /// Writes a UART's bytes to the terminal. With one core, bytes go out as they come. When both
 /// cores print there, whole lines are written, each prefixed with the core name, so the two
 /// streams stay readable.
-class TerminalSink : public ByteSink {
+class TerminalSink {
 public:
     explicit TerminalSink(std::string prefix) : prefix_(std::move(prefix)) {}
-    ~TerminalSink() override {
+    ~TerminalSink() {
         if (!line_.empty()) flushLine();
     }
-    void receiveByte(std::uint8_t byte, Picos) override {
+    void put(char byte) {
         if (prefix_.empty()) {
-            std::fputc(byte, stdout);
+            std::fputc(static_cast<unsigned char>(byte), stdout);
             if (byte == '\n') std::fflush(stdout);
             return;
         }
-        line_.push_back(static_cast<char>(byte));
+        line_.push_back(byte);
         if (byte == '\n') flushLine();
     }
 
@@ -54,18 +53,24 @@ private:
     std::string line_;
 };
 
-class FileSink : public ByteSink {
+class FileSink {
 public:
     explicit FileSink(const std::string& path) : out_(path, std::ios::binary) {}
     bool ok() const { return static_cast<bool>(out_); }
-    void receiveByte(std::uint8_t byte, Picos) override {
-        out_.put(static_cast<char>(byte));
+    void put(char byte) {
+        out_.put(byte);
         if (byte == '\n') out_.flush();
     }
 
 private:
     std::ofstream out_;
 };
+
+/// Connects a sink the machine keeps (and destroys) with the UART's listener.
+template <class Sink>
+void route(mt3620emu::Machine& machine, const std::string& uart, std::shared_ptr<Sink> sink) {
+    machine.onSerialOutput(uart, [sink](char byte, Picoseconds) { sink->put(byte); });
+}
 
 std::shared_ptr<spdlog::logger> makeLogger(const std::string& level) {
     auto logger = std::make_shared<spdlog::logger>("mt3620-emu", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
@@ -74,8 +79,22 @@ std::shared_ptr<spdlog::logger> makeLogger(const std::string& level) {
     return logger;
 }
 
+std::optional<Picoseconds> duration(const std::string& text) {
+    try {
+        return mt3620emu::parseDuration(text);
+    } catch (const mt3620emu::Error&) {
+        return std::nullopt;
+    }
+}
+
+bool hasButton(const mt3620emu::Machine& machine, const std::string& name) {
+    for (const std::string& b : machine.buttons())
+        if (b == name) return true;
+    return false;
+}
+
 /// "A@2s" or "A@2s+500ms": press button A at 2 s, release after the hold (default 100 ms).
-std::string schedulePress(Machine& machine, const std::string& spec, std::vector<std::unique_ptr<EventTimer>>& events) {
+std::string schedulePress(mt3620emu::Machine& machine, const std::string& spec) {
     auto at = spec.find('@');
     if (at == std::string::npos) return "expected NAME@TIME, e.g. A@2s";
     std::string name = spec.substr(0, at), when = spec.substr(at + 1), hold = "100ms";
@@ -83,25 +102,20 @@ std::string schedulePress(Machine& machine, const std::string& spec, std::vector
         hold = when.substr(plus + 1);
         when = when.substr(0, plus);
     }
-    Button* button = machine.board() ? machine.board()->button(name) : nullptr;
-    if (!button) return "no button named '" + name + "' on the board";
-    auto t = parseDuration(when), h = parseDuration(hold);
+    if (!hasButton(machine, name)) return "no button named '" + name + "' on the board";
+    auto t = duration(when), h = duration(hold);
     if (!t || !h) return "expected durations with units, e.g. A@2s+500ms";
-    auto press = std::make_unique<EventTimer>(machine.scheduler(), "press " + name, [button] { button->press(); });
-    auto release = std::make_unique<EventTimer>(machine.scheduler(), "release " + name, [button] { button->release(); });
-    press->armAt(*t);
-    release->armAt(*t + *h);
-    events.push_back(std::move(press));
-    events.push_back(std::move(release));
+    machine.schedule(*t, [&machine, name] { machine.pressButton(name); });
+    machine.schedule(*t + *h, [&machine, name] { machine.releaseButton(name); });
     return {};
 }
 
 /// Runs while reading control lines from standard input between rounds: "press A",
 /// "release A", "toggle A", or a single key bound to a button in the board file. Input is read
 /// without blocking, so the machine keeps running; interactive runs are not deterministic.
-Machine::StopReason runWithControlInput(Machine& machine, Picos limit) {
+StopReason runWithControlInput(mt3620emu::Machine& machine, Picoseconds limit, bool has_board) {
     std::string pending;
-    const Picos end = limit;
+    const Picoseconds end = limit;
     auto poll = [&] {
         char buf[256];
         fd_set fds;
@@ -117,25 +131,29 @@ Machine::StopReason runWithControlInput(Machine& machine, Picos limit) {
             std::string line = pending.substr(0, nl);
             pending.erase(0, nl + 1);
             if (!line.empty() && line.back() == '\r') line.pop_back();
-            Board* board = machine.board();
-            if (!board || line.empty()) continue;
+            if (!has_board || line.empty()) continue;
             auto space = line.find(' ');
             std::string verb = line.substr(0, space), name = space == std::string::npos ? "" : line.substr(space + 1);
-            Button* b = name.empty() && line.size() == 1 ? board->buttonForKey(line[0]) : board->button(name);
-            if (!b) {
-                machine.log().warn("control", "unknown control input '{}' (try 'press A' or a button key)", line);
+            std::string button = name.empty() && line.size() == 1 ? machine.buttonForKey(line[0]) : name;
+            if (button.empty() || !hasButton(machine, button)) {
+                machine.log("warn", "control", "unknown control input '" + line + "' (try 'press A' or a button key)");
                 continue;
             }
-            if (name.empty() || verb == "toggle") b->toggle();
-            else if (verb == "press") b->press();
-            else if (verb == "release") b->release();
+            if (name.empty() || verb == "toggle") {
+                if (machine.buttonPressed(button)) machine.releaseButton(button);
+                else machine.pressButton(button);
+            } else if (verb == "press") {
+                machine.pressButton(button);
+            } else if (verb == "release") {
+                machine.releaseButton(button);
+            }
         }
     };
     for (;;) {
         poll();
-        Picos step = std::min(end - std::min(end, machine.now()), 10 * kPicosPerMilli);
-        Machine::StopReason why = machine.runFor(step);
-        if (why != Machine::StopReason::TimeLimit || machine.now() >= end) return why;
+        Picoseconds step = std::min(end - std::min(end, machine.now()), mt3620emu::ms(10));
+        StopReason why = machine.runFor(step);
+        if (why != StopReason::TimeLimit || machine.now() >= end) return why;
     }
 }
 
@@ -185,125 +203,112 @@ int runCommand(const RunOptions& o) {
     auto logger = makeLogger(o.trace ? "trace" : o.log_level);
     if (o.m4_0.empty() && o.m4_1.empty()) return fail(*logger, "run: nothing to run: give --m4-0 and/or --m4-1");
 
-    std::optional<Picos> limit;
+    std::optional<Picoseconds> limit;
     if (!o.time_limit.empty()) {
-        limit = parseDuration(o.time_limit);
+        limit = duration(o.time_limit);
         if (!limit) return fail(*logger, "run: --time-limit '" + o.time_limit + "': expected a duration with a unit, e.g. 500ms or 5s");
     }
-    auto quantum = parseDuration(o.quantum);
+    auto quantum = duration(o.quantum);
     if (!quantum || *quantum == 0) return fail(*logger, "run: --quantum '" + o.quantum + "': expected a non-zero duration, e.g. 200us");
 
-    MachineConfig config;
-    config.logger = logger;
-    config.trace = o.trace;
-    config.quantum = *quantum;
-    Machine machine(config);
-
-    // The board: LEDs, buttons and analog inputs on the chip's pins.
-    if (!o.no_board) {
-        try {
-            machine.loadBoard(BoardFile::loadOrBuiltIn(o.board));
-        } catch (const std::exception& e) {
-            return fail(*logger, std::string("run: board: ") + e.what());
-        }
+    // The board (LEDs, buttons and analog inputs on the chip's pins): a file, the built-in
+    // MT3620 RDB, or none.
+    mt3620emu::Options options;
+    options.board_file = o.board;
+    options.bare_chip = o.no_board;
+    options.log_level = o.trace ? "trace" : o.log_level;
+    options.trace = o.trace;
+    options.quantum = *quantum;
+    std::optional<mt3620emu::Machine> built;
+    try {
+        built.emplace(options);
+    } catch (const mt3620emu::Error& e) {
+        return fail(*logger, std::string("run: board: ") + e.what());
     }
-    std::unique_ptr<VcdWriter> vcd;
+    mt3620emu::Machine& machine = *built;
+
     if (!o.vcd.empty()) {
-        if (!machine.board()) return fail(*logger, "run: --vcd needs a board (drop --no-board)");
+        if (o.no_board) return fail(*logger, "run: --vcd needs a board (drop --no-board)");
         try {
-            vcd = std::make_unique<VcdWriter>(o.vcd, machine.pins(), VcdWriter::signalsFor(*machine.board()), 0,
-                                              machine.board()->name());
-        } catch (const std::exception& e) {
+            machine.recordVcd(o.vcd);
+        } catch (const mt3620emu::Error& e) {
             return fail(*logger, std::string("run: --vcd: ") + e.what());
         }
     }
-    std::vector<std::unique_ptr<EventTimer>> press_events;
     for (const std::string& spec : o.presses) {
-        std::string error = schedulePress(machine, spec, press_events);
+        std::string error = schedulePress(machine, spec);
         if (!error.empty()) return fail(*logger, "run: --press '" + spec + "': " + error);
     }
 
     struct Load {
-        CoreId core;
+        Core core;
+        const char* name;
         const std::string& path;
     };
-    std::vector<CoreId> loaded;
-    for (const Load& l : {Load{CoreId::M4_0, o.m4_0}, Load{CoreId::M4_1, o.m4_1}}) {
+    std::vector<Load> loaded;
+    for (const Load& l : {Load{Core::M4_0, "m4-0", o.m4_0}, Load{Core::M4_1, "m4-1", o.m4_1}}) {
         if (l.path.empty()) continue;
         try {
-            machine.loadRtApp(l.core, RtAppImage::load(l.path));
-        } catch (const std::exception& e) {
-            return fail(*logger, std::string("cannot load ") + std::string(coreName(l.core)) + " image: " + e.what());
+            machine.loadRtApp(l.core, l.path);
+        } catch (const mt3620emu::Error& e) {
+            return fail(*logger, std::string("cannot load ") + l.name + " image: " + e.what());
         }
-        loaded.push_back(l.core);
+        loaded.push_back(l);
     }
 
     // UART routing: files where asked, the terminal otherwise.
-    std::map<CoreId, std::string> files;
+    std::map<std::string, std::string> files;
     for (const std::string& spec : o.uart_out) {
         auto eq = spec.find('=');
-        CoreId core = CoreId::M4_0;
-        std::string path = spec;
+        std::string core = "m4-0", path = spec;
         if (eq != std::string::npos) {
-            auto c = parseCoreName(spec.substr(0, eq));
-            if (!c || *c == CoreId::A7) return fail(*logger, "run: --uart-out '" + spec + "': unknown core '" + spec.substr(0, eq) + "' (use m4-0 or m4-1)");
-            core = *c;
+            core = spec.substr(0, eq);
+            if (core != "m4-0" && core != "m4-1")
+                return fail(*logger, "run: --uart-out '" + spec + "': unknown core '" + core + "' (use m4-0 or m4-1)");
             path = spec.substr(eq + 1);
         }
         files[core] = path;
     }
-    std::vector<std::unique_ptr<ByteSink>> sinks;
     const bool prefix = loaded.size() > 1;
-    for (CoreId core : loaded) {
-        auto it = files.find(core);
+    for (const Load& l : loaded) {
+        auto it = files.find(l.name);
         if (it != files.end()) {
-            auto sink = std::make_unique<FileSink>(it->second);
+            auto sink = std::make_shared<FileSink>(it->second);
             if (!sink->ok()) return fail(*logger, "run: --uart-out: cannot open '" + it->second + "' for writing");
-            machine.m4(core).debug_uart->tx.connect(sink.get());
-            sinks.push_back(std::move(sink));
+            route(machine, l.name, sink);
         } else {
-            auto sink = std::make_unique<TerminalSink>(prefix ? std::string(coreName(core)) + "| " : "");
-            machine.m4(core).debug_uart->tx.connect(sink.get());
-            sinks.push_back(std::move(sink));
+            route(machine, l.name, std::make_shared<TerminalSink>(prefix ? std::string(l.name) + "| " : ""));
         }
     }
 
-    // GDB servers: the run loop polls their sockets between short slices (docs/debugging.md).
-    std::vector<std::unique_ptr<gdb::GdbServer>> gdb_servers;
-    for (auto [core, port, path] : {std::tuple{CoreId::M4_0, o.gdb_m4_0, &o.m4_0}, std::tuple{CoreId::M4_1, o.gdb_m4_1, &o.m4_1}}) {
+    // GDB servers: the run polls their sockets between short slices (docs/debugging.md).
+    int debuggers = 0;
+    for (auto [core, name, port, path] : {std::tuple{Core::M4_0, "m4-0", o.gdb_m4_0, &o.m4_0},
+                                          std::tuple{Core::M4_1, "m4-1", o.gdb_m4_1, &o.m4_1}}) {
         if (port < 0) continue;
-        if (path->empty()) return fail(*logger, "run: --gdb-" + std::string(coreName(core)) + " needs an app on that core (--" + std::string(coreName(core)) + ")");
-        auto server = std::make_unique<gdb::GdbServer>(machine, core, o.gdb_host, port);
-        if (std::string error = server->start(); !error.empty()) return fail(*logger, "run: gdb: " + error);
-        if (o.gdb_wait) server->holdAtStart();
-        gdb_servers.push_back(std::move(server));
-    }
-    if (o.gdb_wait && gdb_servers.empty()) return fail(*logger, "run: --gdb-wait needs --gdb-m4-0 or --gdb-m4-1");
-    if (!gdb_servers.empty() && o.control_stdin) return fail(*logger, "run: --control-stdin cannot be combined with the GDB servers");
-
-    Machine::StopReason why;
-    if (!gdb_servers.empty()) {
-        std::vector<gdb::GdbServer*> servers;
-        for (auto& s : gdb_servers) servers.push_back(s.get());
-        gdb::GdbRunResult r = gdb::runWithGdb(machine, servers, limit.value_or(kNever));
-        if (r.killed) {
-            if (vcd) vcd->close(machine.now());
-            std::fflush(stdout);
-            machine.log().info("machine", "stopped: killed by the debugger");
-            return 0;
+        if (path->empty()) return fail(*logger, "run: --gdb-" + std::string(name) + " needs an app on that core (--" + name + ")");
+        try {
+            machine.attachGdb(core, {port, o.gdb_host, o.gdb_wait});
+        } catch (const mt3620emu::Error& e) {
+            return fail(*logger, std::string("run: gdb: ") + e.what());
         }
-        why = r.why;
-    } else {
-        why = o.control_stdin ? runWithControlInput(machine, limit.value_or(kNever))
-                              : machine.runFor(limit.value_or(kNever));
+        ++debuggers;
     }
-    if (vcd) vcd->close(machine.now());
+    if (o.gdb_wait && debuggers == 0) return fail(*logger, "run: --gdb-wait needs --gdb-m4-0 or --gdb-m4-1");
+    if (debuggers && o.control_stdin) return fail(*logger, "run: --control-stdin cannot be combined with the GDB servers");
+
+    const Picoseconds run_for = limit.value_or(mt3620emu::kForever);
+    StopReason why = debuggers          ? machine.runDebugSession(run_for)
+                     : o.control_stdin  ? runWithControlInput(machine, run_for, !o.no_board)
+                                        : machine.runFor(run_for);
+    machine.finishVcd();
     std::fflush(stdout);
-    machine.log().info("machine", "stopped: {}", Machine::stopReasonName(why));
+    machine.log("info", "machine", std::string("stopped: ") + mt3620emu::describe(why));
+    if (why == StopReason::Killed) return 0;
 
     int halted = 0;
-    for (CoreId core : loaded)
-        if (machine.m4(core).core.state() == CoreState::Halted) ++halted;
+    for (const Load& l : loaded)
+        if (machine.halted(l.core)) ++halted;
     if (halted && !o.keep_going) {
         logger->error("run: {} core{} halted on a fault (see the report above)", halted, halted > 1 ? "s" : "");
         return 3;

@@ -1,8 +1,8 @@
 #include "cli/TestCommand.h"
 
-#include "gdb/GdbServer.h"
-
 #include <fmt/format.h>
+#include <mt3620emu/Machine.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "DefaultBoard.h"
 #include "scenario/JUnit.h"
@@ -249,29 +250,26 @@ int testCommand(const TestOptions& o) {
 
     sc::RunOptions run_opts;
     run_opts.log_level = o.log_level;
-    // GDB: servers are created per scenario on its machine and serve between rounds; virtual
+    // GDB: servers are attached to each scenario's machine and serve between rounds; virtual
     // time stands still while a debugger holds a core (all-stop), as with `run`.
-    std::vector<std::unique_ptr<gdb::GdbServer>> gdb_servers;
     const bool want_gdb = o.gdb_m4_0 >= 0 || o.gdb_m4_1 >= 0;
     if (want_gdb && o.jobs > 1 && scenarios.size() > 1) {
         std::fprintf(stderr, "test: the GDB options need --jobs 1 (one scenario at a time on the port)\n");
         return 2;
     }
     if (want_gdb) {
-        run_opts.on_machine_ready = [&](Machine& machine) {
-            gdb_servers.clear();
-            std::vector<gdb::GdbServer*> servers;
-            for (auto [core, port] : {std::pair{CoreId::M4_0, o.gdb_m4_0}, std::pair{CoreId::M4_1, o.gdb_m4_1}}) {
+        run_opts.on_machine_ready = [&](mt3620emu::Machine& machine) {
+            using mt3620emu::Core;
+            for (auto [core, name, port] : {std::tuple{Core::M4_0, "m4-0", o.gdb_m4_0}, std::tuple{Core::M4_1, "m4-1", o.gdb_m4_1}}) {
                 if (port < 0) continue;
-                auto server = std::make_unique<gdb::GdbServer>(machine, core, o.gdb_host, port);
-                if (std::string err = server->start(); !err.empty()) throw std::runtime_error("gdb: " + err);
-                if (o.gdb_wait) server->holdAtStart();
-                std::fprintf(stderr, "test: GDB for %s on %s:%d\n", std::string(coreName(core)).c_str(), o.gdb_host.c_str(),
-                             server->port());
-                servers.push_back(server.get());
-                gdb_servers.push_back(std::move(server));
+                int bound = 0;
+                try {
+                    bound = machine.attachGdb(core, {port, o.gdb_host, o.gdb_wait});
+                } catch (const mt3620emu::Error& e) {
+                    throw std::runtime_error(std::string("gdb: ") + e.what());
+                }
+                std::fprintf(stderr, "test: GDB for %s on %s:%d\n", name, o.gdb_host.c_str(), bound);
             }
-            machine.setRoundHook([servers] { gdb::serveBetweenRounds(servers); });
         };
     }
     std::vector<sc::ScenarioResult> results;
@@ -281,7 +279,6 @@ int testCommand(const TestOptions& o) {
         if (o.jobs <= 1 || scenarios.size() == 1) {
             for (std::size_t i = 0; i < scenarios.size(); ++i) {
                 results[i] = sc::runScenario(scenarios[i], run_opts);
-                gdb_servers.clear();  // their machine is gone
                 report(i);
             }
         } else {

@@ -47,6 +47,11 @@ struct Scenario {
     std::string name;  // `name:`, or the file's stem
     std::string description;
     std::optional<BoardDescription> board;  // nullopt: the bare chip (`board: none`)
+    /// Where the board comes from, for the machine the runner builds: a board file (resolved
+    /// path), or else YAML text (the built-in board) named `board_name` in messages.
+    std::string board_file;
+    std::string board_yaml;
+    std::string board_name;
     std::vector<CoreImage> cores;
     Picos timeout = 0;
     std::vector<std::unique_ptr<Step>> steps;

@@ -116,9 +116,12 @@ Scenario ScenarioFile::parse(const std::string& name, const std::string& text, c
             } else if (board == options.default_board_name) {
                 if (options.default_board_yaml.empty())
                     top.fail("board", fmt::format("board '{}': no built-in board text given", board));
-                s.board = BoardFile::parse(options.default_board_name + " (built in)", options.default_board_yaml);
+                s.board_name = options.default_board_name + " (built in)";
+                s.board_yaml = options.default_board_yaml;
+                s.board = BoardFile::parse(s.board_name, s.board_yaml);
             } else {
-                s.board = BoardFile::load(resolvePath(board, top.lineOf("board")));
+                s.board_file = resolvePath(board, top.lineOf("board"));
+                s.board = BoardFile::load(s.board_file);
             }
         } catch (const BoardError& e) {
             if (std::string_view(e.what()).starts_with(name + ":")) throw;

@@ -1,13 +1,10 @@
 #include "scenario/ScenarioRunner.h"
 
 #include <fmt/format.h>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include <chrono>
-#include <sstream>
+#include <optional>
 
-#include "board/Board.h"
-#include "machine/Machine.h"
 #include "scenario/Steps.h"
 
 namespace mt3620::scenario {
@@ -40,24 +37,23 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
     r.name = scenario.name;
     r.stem = scenario.stem();
 
-    std::ostringstream log_text;
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_st>(log_text);
-    auto logger = std::make_shared<spdlog::logger>("scenario", sink);
-    logger->set_pattern("%l %v");
-    logger->set_level(spdlog::level::from_str(options.log_level));
+    mt3620emu::Options mo;
+    mo.log_level = options.log_level;
+    mo.log_sink = [&r](const std::string& line) { r.machine_log += line + "\n"; };
+    mo.bare_chip = !scenario.board;
+    mo.board_file = scenario.board_file;
+    mo.board_yaml = scenario.board_yaml;
+    mo.board_name = scenario.board_name;
 
-    {
-        MachineConfig config;
-        config.logger = logger;
-        Machine machine(config);
-        try {
-            if (scenario.board) machine.loadBoard(*scenario.board);
-            for (const CoreImage& c : scenario.cores)
-                machine.loadRtApp(c.core, c.image ? *c.image : RtAppImage::load(c.path));
-        } catch (const std::exception& e) {
-            r.failure = fmt::format("setup: {}", e.what());
-        }
-
+    std::optional<mt3620emu::Machine> built;
+    try {
+        built.emplace(mo);
+        for (const CoreImage& c : scenario.cores) built->loadRtApp(apiCore(c.core), c.path);
+    } catch (const std::exception& e) {
+        r.failure = fmt::format("setup: {}", e.what());
+    }
+    if (built) {
+        mt3620emu::Machine& machine = *built;
         if (r.failure.empty() && options.on_machine_ready) options.on_machine_ready(machine);
         if (r.failure.empty()) {
             RunContext ctx(machine, scenario);
@@ -94,9 +90,6 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
             } root(scenario.steps);
 
             const Picos end = machine.now() + scenario.timeout;
-            // Keeps the machine's event queue non-empty up to the next moment a step must look,
-            // so a machine whose cores all sleep still reaches it.
-            EventTimer wake(machine.scheduler(), "scenario", [] {});
             auto pollRoot = [&] {
                 ctx.pending = nullptr;
                 return root.poll(ctx);
@@ -114,50 +107,42 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
                     break;
                 }
                 const Picos target = std::max(std::min(root.wakeAt(), end), now + 1);
-                wake.armAt(target);
-                Machine::StopReason why = machine.runFor(target - now, [&] {
-                    ctx.progressed = false;
-                    st = pollRoot();
-                    return st != StepStatus::Pending || ctx.progressed;
-                });
-                if (why == Machine::StopReason::Debug) {
+                // PassTime: a machine whose cores all sleep still reaches the next moment a
+                // step must look.
+                mt3620emu::StopReason why = machine.runUntil(
+                    [&] {
+                        ctx.progressed = false;
+                        st = pollRoot();
+                        return st != StepStatus::Pending || ctx.progressed;
+                    },
+                    target - now, mt3620emu::WhenIdle::PassTime);
+                if (why == mt3620emu::StopReason::Debug) {
                     ctx.failure = fmt::format("scenario at {}: a core stopped for the debugger", formatSeconds(machine.now()));
                     st = StepStatus::Failed;
                     break;
                 }
-                if (why != Machine::StopReason::Condition) st = pollRoot();
+                if (why != mt3620emu::StopReason::Condition) st = pollRoot();
             }
-            wake.cancel();
             r.passed = st == StepStatus::Done;
             if (!r.passed) r.failure = ctx.failure.empty() ? "failed" : ctx.failure;
         }
 
         r.virtual_time = machine.now();
-        for (const CoreImage& c : scenario.cores) {
-            const SerialCapture& cap = machine.m4(c.core).debug_uart_capture;
+        auto keep = [&](const std::string& name) {
             UartLog u;
-            u.name = std::string(coreName(c.core));
-            for (const SerialCapture::Line& l : cap.lines()) u.lines.push_back({l.time, l.text});
-            u.raw = cap.text();
+            u.name = name;
+            for (const mt3620emu::SerialLine& l : machine.serialLines(name)) u.lines.push_back({l.time, l.text});
+            u.raw = machine.serialOutput(name);
             std::size_t nl = u.raw.rfind('\n');
             u.partial = nl == std::string::npos ? u.raw : u.raw.substr(nl + 1);
             r.uarts.push_back(std::move(u));
-        }
+        };
+        for (const CoreImage& c : scenario.cores) keep(uartName(debugUartId(c.core)));
         // The ISU UARTs that transmitted anything.
-        for (unsigned n = 0; n < kIsuCount; ++n) {
-            const SerialCapture& cap = machine.shared().isu_capture[n];
-            if (cap.text().empty()) continue;
-            UartLog u;
-            u.name = "ISU" + std::to_string(n);
-            for (const SerialCapture::Line& l : cap.lines()) u.lines.push_back({l.time, l.text});
-            u.raw = cap.text();
-            std::size_t nl = u.raw.rfind('\n');
-            u.partial = nl == std::string::npos ? u.raw : u.raw.substr(nl + 1);
-            r.uarts.push_back(std::move(u));
-        }
+        for (unsigned n = 0; n < kUartIds - kIsuUartId; ++n)
+            if (!machine.serialOutput(uartName(kIsuUartId + n)).empty()) keep(uartName(kIsuUartId + n));
     }
-    logger->flush();
-    r.machine_log = log_text.str();
+    built.reset();  // its last log lines (a VCD, debuggers closing) belong to this result
     r.host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
     return r;
 }

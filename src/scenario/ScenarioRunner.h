@@ -1,12 +1,15 @@
 #pragma once
-// Runs one scenario on a fresh Machine and reports what happened: passed or the failure line,
+// Runs one scenario on a fresh machine and reports what happened: passed or the failure line,
 // the virtual and host time, every UART's output with line times, and the machine's log.
+// The runner is a client of the embedding API (include/mt3620emu/Machine.h): it builds the
+// machine, loads the images, runs it and looks at it only through that API.
 #include <functional>
 #include <string>
 #include <vector>
 
+#include <mt3620emu/Machine.h>
+
 #include "common/VirtualTime.h"
-#include "machine/Machine.h"
 #include "scenario/Scenario.h"
 
 namespace mt3620::scenario {
@@ -43,7 +46,7 @@ struct RunOptions {
     std::string log_level = "warn";  // of the machine log kept in the result
     /// Called once the scenario's machine is built and its images are loaded, before the first
     /// step (the CLI attaches GDB servers here). The machine lives until runScenario returns.
-    std::function<void(Machine&)> on_machine_ready;
+    std::function<void(mt3620emu::Machine&)> on_machine_ready;
 };
 
 ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options = {});

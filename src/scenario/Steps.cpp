@@ -8,11 +8,10 @@
 #include <fstream>
 #include <regex>
 
-#include "board/Board.h"
+#include <mt3620emu/Machine.h>
+
 #include "board/BoardError.h"
-#include "machine/Machine.h"
 #include "periph/AdcController.h"
-#include "periph/MtkUart.h"
 #include "periph/PinBank.h"
 #include "periph/PwmController.h"
 
@@ -22,8 +21,7 @@ namespace mt3620::scenario {
 // Run context
 // ---------------------------------------------------------------------------------------------
 
-RunContext::RunContext(Machine& m, const Scenario& s) : machine(m), scenario(s) {}
-RunContext::~RunContext() = default;
+RunContext::RunContext(mt3620emu::Machine& m, const Scenario& s) : machine(m), scenario(s) {}
 
 StepStatus RunContext::fail(const Step& step, const std::string& message) {
     if (failure.empty()) failure = fmt::format("{} at {}: {}", step.label, formatSeconds(machine.now()), message);
@@ -34,19 +32,9 @@ std::string uartName(UartId id) {
     return isDebugUart(id) ? std::string(coreName(static_cast<CoreId>(id))) : "ISU" + std::to_string(id - kIsuUartId);
 }
 
-SerialCapture& RunContext::capture(UartId id) {
-    if (isDebugUart(id)) return machine.m4(static_cast<CoreId>(id)).debug_uart_capture;
-    return machine.shared().isu_capture[id - kIsuUartId];
-}
-MtkUart& RunContext::uart(UartId id) {
-    if (isDebugUart(id)) return *machine.m4(static_cast<CoreId>(id)).debug_uart;
-    return *machine.shared().isu_uart[id - kIsuUartId];
-}
+mt3620emu::Core apiCore(CoreId core) { return core == CoreId::M4_1 ? mt3620emu::Core::M4_1 : mt3620emu::Core::M4_0; }
 
-EventTimer& RunContext::makeTimer(std::string name, std::function<void()> callback) {
-    timers_.push_back(std::make_unique<EventTimer>(machine.scheduler(), std::move(name), std::move(callback)));
-    return *timers_.back();
-}
+const std::string& RunContext::output(UartId id) { return machine.serialOutput(uartName(id)); }
 
 namespace {
 
@@ -223,7 +211,7 @@ public:
     }
     StepStatus poll(RunContext& ctx) override {
         std::size_t& cursor = ctx.cursor[uart];
-        const std::string& out = ctx.capture(uart).text();
+        const std::string& out = ctx.output(uart);
         if (auto end = pattern.find(out, std::max(cursor, scan_))) {
             cursor = *end;
             return StepStatus::Done;
@@ -234,22 +222,22 @@ public:
                                                formatDuration(*timeout), sawSince(out, cursor)));
         // A halted core prints nothing more once its UART has sent what is in the FIFO (16
         // characters: under 2 ms at 115200 baud), so fail soon after instead of at the timeout.
-        const auto& core = ctx.machine.m4(isDebugUart(uart) ? static_cast<CoreId>(uart) : CoreId::M4_0).core;
-        if (!isDebugUart(uart) || core.state() != CoreState::Halted) {
+        const mt3620emu::Core core = apiCore(isDebugUart(uart) ? static_cast<CoreId>(uart) : CoreId::M4_0);
+        if (!isDebugUart(uart) || !ctx.machine.halted(core)) {
             halted_at_ = kNever;
         } else if (halted_at_ == kNever) {
             halted_at_ = ctx.machine.now();
             ctx.progressed = true;  // wakeAt() moved earlier
         } else if (ctx.machine.now() >= halted_at_ + kHaltGrace) {
             return ctx.fail(*this, fmt::format("expected {} on {}, but the core halted: {}; {}", pattern.describe(),
-                                               uartName(uart), firstLine(core.faultReport()), sawSince(out, cursor)));
+                                               uartName(uart), firstLine(ctx.machine.lastFault(core)), sawSince(out, cursor)));
         }
         return StepStatus::Pending;
     }
     Picos wakeAt() const override { return halted_at_ == kNever ? deadline_ : std::min(deadline_, halted_at_ + kHaltGrace); }
     std::string waitingFor(RunContext& ctx) const override {
         return fmt::format("expected {} on {}, {}", pattern.describe(), uartName(uart),
-                           sawSince(ctx.capture(uart).text(), ctx.cursor[uart]));
+                           sawSince(ctx.output(uart), ctx.cursor[uart]));
     }
 
 private:
@@ -267,7 +255,7 @@ public:
 
     void start(RunContext& ctx) override { until_ = ctx.machine.now() + duration.value_or(0); }
     StepStatus poll(RunContext& ctx) override {
-        const std::string& out = ctx.capture(uart).text();
+        const std::string& out = ctx.output(uart);
         std::size_t from = ctx.cursor[uart];
         if (auto end = pattern.find(out, from, true)) {
             // Show the line that holds (the end of) the match.
@@ -296,32 +284,24 @@ public:
     UartId uart = debugUartId(CoreId::M4_0);
     std::string text;
 
-    void start(RunContext& ctx) override {
-        sent_ = 0;
-        MtkUart& u = ctx.uart(uart);
-        // One byte per character time, as a terminal at the UART's baud rate would send them.
-        timer_ = &ctx.makeTimer("scenario write-serial", [this, &u, &ctx] {
-            u.receiveByte(static_cast<std::uint8_t>(text[sent_++]));
-            if (sent_ < text.size()) timer_->armAfter(u.characterTime());
-        });
-        if (!text.empty()) timer_->armAt(ctx.machine.now());
+    // The machine sends one byte per character time, as a terminal at the UART's baud rate
+    // would; its pacing events wake the runner, so no wakeAt is needed.
+    void start(RunContext& ctx) override { ctx.machine.writeSerial(uartName(uart), text); }
+    StepStatus poll(RunContext& ctx) override {
+        return ctx.machine.serialWritePending(uartName(uart)) == 0 ? StepStatus::Done : StepStatus::Pending;
     }
-    StepStatus poll(RunContext&) override { return sent_ >= text.size() ? StepStatus::Done : StepStatus::Pending; }
-    Picos wakeAt() const override { return timer_ && timer_->armed() ? timer_->deadline() : kNever; }
-    std::string waitingFor(RunContext&) const override {
-        return fmt::format("sending {} to {} ({} of {} bytes sent)", quote(text), uartName(uart), sent_, text.size());
+    std::string waitingFor(RunContext& ctx) const override {
+        const std::size_t left = std::min(ctx.machine.serialWritePending(uartName(uart)), text.size());
+        return fmt::format("sending {} to {} ({} of {} bytes sent)", quote(text), uartName(uart), text.size() - left,
+                           text.size());
     }
-
-private:
-    std::size_t sent_ = 0;
-    EventTimer* timer_ = nullptr;
 };
 
 class SetPin : public Step {
 public:
     unsigned pin = 0;
     std::optional<bool> level;
-    void start(RunContext& ctx) override { ctx.machine.pins().setExternal(pin, level); }
+    void start(RunContext& ctx) override { ctx.machine.setPin(pin, level); }
     StepStatus poll(RunContext&) override { return StepStatus::Done; }
 };
 
@@ -330,27 +310,25 @@ public:
     std::string button;
     std::optional<Picos> hold;
     void start(RunContext& ctx) override {
-        b_ = ctx.machine.board()->button(button);
-        b_->press();
+        ctx.machine.pressButton(button);
         until_ = hold ? ctx.machine.now() + *hold : 0;
     }
     StepStatus poll(RunContext& ctx) override {
         if (ctx.machine.now() < until_) return StepStatus::Pending;
-        if (hold && b_->isPressed()) b_->release();
+        if (hold && ctx.machine.buttonPressed(button)) ctx.machine.releaseButton(button);
         return StepStatus::Done;
     }
     Picos wakeAt() const override { return hold ? until_ : kNever; }
     std::string waitingFor(RunContext&) const override { return "holding button " + button; }
 
 private:
-    Button* b_ = nullptr;
     Picos until_ = 0;
 };
 
 class Release : public Step {
 public:
     std::string button;
-    void start(RunContext& ctx) override { ctx.machine.board()->button(button)->release(); }
+    void start(RunContext& ctx) override { ctx.machine.releaseButton(button); }
     StepStatus poll(RunContext&) override { return StepStatus::Done; }
 };
 
@@ -363,16 +341,16 @@ public:
     std::string led;            // LED form
     bool on = true;
     StepStatus poll(RunContext& ctx) override {
-        bool now_level = ctx.machine.pins().level(pin);
+        bool now_level = ctx.machine.pinLevel(pin);
         if (!led.empty()) {
-            Led* l = ctx.machine.board()->led(led);
-            if (l->isOn() == on) return StepStatus::Done;
+            const bool lit = ctx.machine.ledOn(led);
+            if (lit == on) return StepStatus::Done;
             return ctx.fail(*this, fmt::format("expected LED {} {}, it is {} (pin {} {})", led, on ? "on" : "off",
-                                               l->isOn() ? "on" : "off", pin, levelName(now_level)));
+                                               lit ? "on" : "off", pin, levelName(now_level)));
         }
         if (now_level == *level) return StepStatus::Done;
         return ctx.fail(*this, fmt::format("expected pin {} {}, it is {}{}", pin, levelName(*level), levelName(now_level),
-                                           ctx.machine.pins().chipDriven(pin) ? "" : " (not driven by the chip)"));
+                                           ctx.machine.pinDrivenByChip(pin) ? "" : " (not driven by the chip)"));
     }
 };
 
@@ -389,10 +367,9 @@ public:
     std::optional<bool> inverted;
 
     StepStatus poll(RunContext& ctx) override {
-        const unsigned c = pin / PwmController::kChannels, k = pin % PwmController::kChannels;
-        PwmController::ChannelState s = ctx.machine.shared().pwm[c]->channel(k);
+        const mt3620emu::PwmState s = ctx.machine.pwm(pin);
         std::string where = led.empty() ? fmt::format("pin {}", pin) : fmt::format("LED {} (pin {})", led, pin);
-        std::string seen = fmt::format("PWM{} channel {} reports {}, duty {}, period {}, polarity {}", c, k,
+        std::string seen = fmt::format("PWM{} channel {} reports {}, duty {}, period {}, polarity {}", s.controller, s.channel,
                                        s.running ? "running" : "stopped", percent(s.duty), formatDuration(s.period),
                                        s.inverted ? "inverted" : "normal");
         if (!running) {
@@ -425,10 +402,7 @@ class SetAdc : public Step {
 public:
     unsigned channel = 0;
     double volts = 0;
-    void start(RunContext& ctx) override {
-        double v = volts;
-        ctx.machine.shared().adc->setChannelSource(channel, [v](Picos) { return v; });
-    }
+    void start(RunContext& ctx) override { ctx.machine.setAdcVolts(channel, volts); }
     StepStatus poll(RunContext&) override { return StepStatus::Done; }
 };
 
@@ -454,8 +428,11 @@ public:
     std::uint32_t address = 0, value = 0, mask = 0xFFFF'FFFF;
     StepStatus poll(RunContext& ctx) override {
         std::uint32_t v = 0;
-        if (!ctx.machine.m4(core).core.debugRead(address, &v, sizeof v))
+        try {
+            v = ctx.machine.readWord(apiCore(core), address);
+        } catch (const mt3620emu::Error&) {
             return ctx.fail(*this, fmt::format("nothing answers at {:#010x} on {}", address, coreName(core)));
+        }
         if ((v & mask) == (value & mask)) return StepStatus::Done;
         if (mask == 0xFFFF'FFFF)
             return ctx.fail(*this, fmt::format("expected {:#010x} at {:#010x} on {}, read {:#010x}", value, address,
@@ -473,13 +450,13 @@ public:
     std::optional<Picos> timeout;
     void start(RunContext& ctx) override { deadline_ = ctx.machine.now() + timeout.value_or(0); }
     StepStatus poll(RunContext& ctx) override {
-        const std::string& report = ctx.machine.m4(core).core.faultReport();
+        const std::string report = ctx.machine.lastFault(apiCore(core));
         if (!report.empty() && report.find(contains) != std::string::npos) return StepStatus::Done;
         if (ctx.machine.now() < deadline_) return StepStatus::Pending;
         return ctx.fail(*this, describe(report));
     }
     Picos wakeAt() const override { return deadline_; }
-    std::string waitingFor(RunContext& ctx) const override { return describe(ctx.machine.m4(core).core.faultReport()); }
+    std::string waitingFor(RunContext& ctx) const override { return describe(ctx.machine.lastFault(apiCore(core))); }
 
 private:
     std::string describe(const std::string& report) const {
@@ -497,11 +474,11 @@ public:
     std::vector<CoreId> cores;
     StepStatus poll(RunContext& ctx) override {
         for (CoreId c : cores) {
-            const auto& core = ctx.machine.m4(c).core;
-            if (!core.faultReport().empty())
+            const std::string report = ctx.machine.lastFault(apiCore(c));
+            if (!report.empty())
                 return ctx.fail(*this, fmt::format("expected no fault on {}, but: {}", coreName(c),
-                                                   quote(firstLine(core.faultReport()), 200)));
-            if (core.state() == CoreState::Halted)
+                                                   quote(firstLine(report), 200)));
+            if (ctx.machine.halted(apiCore(c)))
                 return ctx.fail(*this, fmt::format("expected no fault on {}, but it halted", coreName(c)));
         }
         return StepStatus::Done;
@@ -511,7 +488,7 @@ public:
 class Restart : public Step {
 public:
     CoreId core = CoreId::M4_0;
-    void start(RunContext& ctx) override { ctx.machine.restartCore(core, "scenario restart step"); }
+    void start(RunContext& ctx) override { ctx.machine.restartCore(apiCore(core), "scenario restart step"); }
     StepStatus poll(RunContext&) override { return StepStatus::Done; }
 };
 
@@ -524,7 +501,7 @@ public:
         std::filesystem::path p(file);
         if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
         std::ofstream out(file, std::ios::binary | std::ios::trunc);
-        const std::string& text = ctx.capture(uart).text();
+        const std::string& text = ctx.output(uart);
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
         out.close();
         if (!out) return ctx.fail(*this, fmt::format("cannot write {}'s output to '{}'", uartName(uart), file));

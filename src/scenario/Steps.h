@@ -22,12 +22,10 @@
 #include "machine/CoreId.h"
 #include "scenario/Scenario.h"
 
-namespace mt3620 {
+namespace mt3620emu {
 class Machine;
-class EventTimer;
-class SerialCapture;
-class MtkUart;
-}  // namespace mt3620
+enum class Core;
+}  // namespace mt3620emu
 
 namespace mt3620::scenario {
 
@@ -40,16 +38,18 @@ constexpr UartId kIsuUartId = kCoreCount;
 constexpr unsigned kUartIds = kCoreCount + 5;
 constexpr UartId debugUartId(CoreId core) { return static_cast<UartId>(core); }
 constexpr bool isDebugUart(UartId id) { return id < kIsuUartId; }
-/// "m4-0", "m4-1", "ISU0".."ISU4".
+/// "m4-0", "m4-1", "ISU0".."ISU4": the UART's name in the embedding API.
 std::string uartName(UartId id);
+/// The embedding API's name for an M4 core.
+mt3620emu::Core apiCore(CoreId core);
 
-/// The state of one run of a scenario, shared by its steps.
+/// The state of one run of a scenario, shared by its steps. Steps act on the machine only
+/// through the embedding API (include/mt3620emu/Machine.h).
 class RunContext {
 public:
-    RunContext(Machine& machine, const Scenario& scenario);
-    ~RunContext();
+    RunContext(mt3620emu::Machine& machine, const Scenario& scenario);
 
-    Machine& machine;
+    mt3620emu::Machine& machine;
     const Scenario& scenario;
     /// Per UART: how far wait-serial has consumed the output.
     std::array<std::size_t, kUartIds> cursor{};
@@ -61,13 +61,8 @@ public:
     std::string failure;
 
     StepStatus fail(const Step& step, const std::string& message);
-    SerialCapture& capture(UartId uart);
-    MtkUart& uart(UartId uart);
-    /// A timer that lives as long as the run (steps are reused by later runs).
-    EventTimer& makeTimer(std::string name, std::function<void()> callback);
-
-private:
-    std::vector<std::unique_ptr<EventTimer>> timers_;
+    /// Everything a UART transmitted so far.
+    const std::string& output(UartId uart);
 };
 
 class Step {

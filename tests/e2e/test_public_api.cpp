@@ -57,6 +57,100 @@ TEST(PublicApi, BadInputIsAnErrorWithAMessage) {
     EXPECT_EQ(parseDuration("1.5s"), ms(1500));
 }
 
+TEST(PublicApi, IsuUartsPacedSerialInputAndListeners) {
+    Machine m;
+    m.loadRtApp(Core::M4_0, e2e::firmware("uart-echo"));
+    std::string heard;
+    Picoseconds last_byte_time = 0;
+    m.onSerialOutput("ISU0", [&](char c, Picoseconds t) {
+        heard += c;
+        last_byte_time = t;
+    });
+    ASSERT_TRUE(m.runUntilSerial("m4-0", "uart-echo ready", ms(10)));
+    const Picoseconds sent_at = m.now();
+    m.writeSerial("ISU0", "hello\n");
+    EXPECT_EQ(m.serialWritePending("isu0"), 6u);  // nothing arrives before the machine runs
+    ASSERT_TRUE(m.runUntilSerial("ISU0", "^hello", ms(10)));
+    EXPECT_EQ(m.serialWritePending("ISU0"), 0u);
+    // Paced at 115200 baud (10 bits a byte): six bytes take over 0.43 ms to arrive.
+    EXPECT_GT(m.now() - sent_at, us(430));
+    EXPECT_EQ(heard, m.serialOutput("ISU0"));
+    EXPECT_GT(last_byte_time, sent_at);
+    ASSERT_TRUE(m.runUntilSerial("m4-0", "echoed 6 bytes", ms(10)));
+    EXPECT_TRUE(m.serialOutput("ISU1").empty());
+}
+
+TEST(PublicApi, ScheduledActionsAndPassingIdleTime) {
+    Machine m;
+    m.loadRtApp(Core::M4_0, e2e::firmware("button"));
+    ASSERT_TRUE(m.runUntilSerial("m4-0", "button", ms(20)));
+    std::vector<std::string> buttons = m.buttons();
+    ASSERT_EQ(buttons, (std::vector<std::string>{"A", "B"}));
+    EXPECT_EQ(m.buttonForKey('a'), "A");
+    EXPECT_EQ(m.buttonForKey('z'), "");
+    // Press A at exactly 100 ms for 50 ms; the firmware sleeps in between, so a plain run
+    // would stop as Idle: PassTime lets virtual time reach the press.
+    const Picoseconds start = m.now();
+    m.schedule(ms(100), [&] { m.pressButton("A"); });
+    m.schedule(ms(150), [&] { m.releaseButton("A"); });
+    EXPECT_EQ(m.runFor(ms(120), WhenIdle::PassTime), StopReason::TimeLimit);
+    EXPECT_EQ(m.now(), start + ms(120));
+    EXPECT_TRUE(m.buttonPressed("A"));
+    EXPECT_EQ(m.runFor(ms(100), WhenIdle::PassTime), StopReason::TimeLimit);
+    EXPECT_FALSE(m.buttonPressed("A"));
+    EXPECT_NE(m.serialOutput("m4-0").find("press 1"), std::string::npos) << m.serialOutput("m4-0");
+    // Nothing left to happen: the default run ends at once as Idle.
+    EXPECT_EQ(m.runFor(seconds(5)), StopReason::Idle);
+    EXPECT_STREQ(describe(StopReason::Idle), "all cores idle with nothing scheduled");
+}
+
+TEST(PublicApi, PwmLogSinkRestartAndVcd) {
+    std::vector<std::string> log;
+    Options o;
+    o.log_level = "info";
+    o.log_sink = [&](const std::string& line) { log.push_back(line); };
+    Machine m(o);
+    m.loadRtApp(Core::M4_0, e2e::firmware("pwm-fade"));
+    const std::string vcd = e2e::tmpPath("api.vcd");
+    m.recordVcd(vcd);
+    ASSERT_TRUE(m.runUntilSerial("m4-0", "pwm hold 25%", seconds(2)));
+    m.runFor(ms(10));
+    PwmState p = m.pwm(8);
+    EXPECT_TRUE(p.running);
+    EXPECT_EQ(p.controller, 2u);
+    EXPECT_EQ(p.channel, 0u);
+    EXPECT_NEAR(p.duty, 0.25, 0.005);
+    EXPECT_NEAR(static_cast<double>(p.period), static_cast<double>(ms(1)), 0.01 * ms(1));
+    EXPECT_EQ(m.ledPwm("LED1-red").duty, p.duty);
+    EXPECT_TRUE(m.pinDrivenByChip(8));
+    EXPECT_FALSE(m.pwm(9).running);
+    EXPECT_THROW(m.pwm(20), Error);
+    EXPECT_THROW(m.pinLevel(94), Error);
+    m.finishVcd();
+    EXPECT_NE(e2e::readFile(vcd).find("$var wire 1"), std::string::npos);
+
+    m.restartCore(Core::M4_0, "test restart");
+    ASSERT_TRUE(m.runUntilSerial("m4-0", "pwm-fade start[\\s\\S]*pwm-fade start", ms(20)));
+    m.log("info", "test", "checked");
+    bool restarted = false, noted = false;
+    for (const std::string& l : log) {
+        restarted |= l.find("core reset (test restart)") != std::string::npos;
+        noted |= l.find("test checked") != std::string::npos;
+    }
+    EXPECT_TRUE(restarted);
+    EXPECT_TRUE(noted);
+    EXPECT_THROW(m.log("loud", "test", "x"), Error);
+}
+
+TEST(PublicApi, GdbServerAttachesWithoutStoppingARunWithNoClient) {
+    Machine m;
+    m.loadRtApp(Core::M4_0, e2e::firmware("gpt-tick"));
+    int port = m.attachGdb(Core::M4_0);
+    EXPECT_GT(port, 0);
+    // No debugger connects and none holds the core: runs go on as usual.
+    EXPECT_TRUE(m.runUntilSerial("m4-0", "tick 1", ms(1100)));
+}
+
 TEST(InstalledPackage, ExampleProjectBuildsAndPassesAgainstTheInstall) {
     const std::string build = std::string(BUILD_DIR);
     const std::string prefix = e2e::tmpPath("install");

@@ -75,6 +75,21 @@ TEST(ScenarioCli, SampleScenariosPass) {
     EXPECT_THAT(xml, HasSubstr("adc ch0 2048 1250 mV"));
 }
 
+// Every firmware sample has a scenario in tests/scenarios (the benchmarks excepted), so the
+// test above runs each of them through `mt3620-emu test`.
+TEST(ScenarioCli, EverySampleHasAScenario) {
+    std::string all;
+    for (const std::string& f : yamlFiles(kScenarios)) all += e2e::readFile(f);
+    int samples = 0;
+    for (const auto& e : std::filesystem::directory_iterator(std::string(SOURCE_DIR) + "/firmware-samples")) {
+        const std::string name = e.path().filename().string();
+        if (!e.is_directory() || name == "common" || name == "cmake" || name.starts_with("compute-bench")) continue;
+        ++samples;
+        EXPECT_THAT(all, HasSubstr("${FIRMWARE_DIR}/" + name + ".elf")) << "no scenario runs the " << name << " sample";
+    }
+    EXPECT_GE(samples, 20);
+}
+
 TEST(ScenarioCli, FailingScenarioNamesStepTimeExpectationAndUartTail) {
     std::string junit = e2e::tmpPath("failing-junit.xml");
     std::string file = kData + "/failing.yaml";
