@@ -123,6 +123,23 @@ static inline void __wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
 static inline void __dsb(void) { __asm__ volatile("dsb" ::: "memory"); }
 static inline void __isb(void) { __asm__ volatile("isb" ::: "memory"); }
 
+/* Sleeps in WFI until an interrupt handler changes *value away from `seen`; returns the new
+ * value. Race-free: PRIMASK is set around the check, and WFI wakes on a pending interrupt
+ * even while it is masked. */
+static inline uint32_t wfi_until_changed(const volatile uint32_t *value, uint32_t seen)
+{
+    for (;;) {
+        __disable_irq();
+        uint32_t now = *value;
+        if (now != seen) {
+            __enable_irq();
+            return now;
+        }
+        __wfi();
+        __enable_irq();
+    }
+}
+
 /* prio 0 (highest) .. 7 (lowest), stored in the top 3 bits of the byte. */
 static inline uint8_t nvic_prio_byte(uint32_t prio)
 {

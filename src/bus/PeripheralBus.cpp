@@ -87,6 +87,25 @@ void PeripheralBus::write(std::uint32_t addr, unsigned size, std::uint32_t value
     if (!m->device->write(addr - m->base, size, value)) unhandled(*m, addr, true, value);
 }
 
+bool PeripheralBus::masterRead(std::uint32_t addr, unsigned size, std::uint32_t& value) {
+    const Mapping* m = lookup(addr);
+    if (!m || !(m->owners & coreBit(core_))) return false;
+    if (!m->device->read(addr - m->base, size, value)) return false;
+    if (trace_)
+        log_.trace(coreName(core_), "dma read  {:#010x} {}.{} -> {:#x}", addr, m->device->name(),
+                   m->device->registerName(addr - m->base), value);
+    return true;
+}
+
+bool PeripheralBus::masterWrite(std::uint32_t addr, unsigned size, std::uint32_t value) {
+    const Mapping* m = lookup(addr);
+    if (!m || !(m->owners & coreBit(core_))) return false;
+    if (trace_)
+        log_.trace(coreName(core_), "dma write {:#010x} {}.{} <- {:#x}", addr, m->device->name(),
+                   m->device->registerName(addr - m->base), value);
+    return m->device->write(addr - m->base, size, value);
+}
+
 void PeripheralBus::unassigned(std::uint32_t addr, unsigned, bool is_write, std::uint32_t value) {
     reportUnmodelled(fmt::format("address {:#010x}", addr), addr, is_write, value);
 }

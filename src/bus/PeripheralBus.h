@@ -38,6 +38,11 @@ public:
     std::uint32_t read(std::uint32_t addr, unsigned size);
     void write(std::uint32_t addr, unsigned size, std::uint32_t value);
 
+    /// An access by another bus master of this core (its DMA): no fault and no warning, only
+    /// the trace. False when no model answers at `addr` or the firewall denies it.
+    bool masterRead(std::uint32_t addr, unsigned size, std::uint32_t& value);
+    bool masterWrite(std::uint32_t addr, unsigned size, std::uint32_t value);
+
     /// Logs every access (--trace).
     void setTrace(bool on) { trace_ = on; }
     /// Called on a firewall denial; the core turns it into a bus fault.

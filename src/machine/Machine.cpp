@@ -13,6 +13,7 @@
 #include "periph/GptTimer.h"
 #include "periph/IrqConfig.h"
 #include "periph/IsuI2c.h"
+#include "periph/M4Dma.h"
 #include "periph/MtkUart.h"
 #include "periph/Watchdog.h"
 
@@ -102,6 +103,21 @@ M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegi
     for (unsigned n = 0; n < eint->irq.size(); ++n) eint->irq[n].connect(&nvic, Eint::kFirstIrq + n);
     shared.attach(bus, nvic);
 
+    // The DMA masters this core's RAM and peripheral bus; the ISU UARTs' handshakes request
+    // their VFF channels (reference 4.4, 4.11).
+    dma = std::make_unique<M4Dma>(prefix + "DMA", scheduler, log, [this] { return core.clockHz(); });
+    dma->irq.connect(&nvic, M4Dma::kIrq);
+    dma->memory().addRam(tcm, true);
+    dma->memory().addRam(sysram, true);
+    dma->memory().addRam(xip, false);
+    dma->memory().addRam(a7_ram, true);
+    dma->memory().setPeripheralBus(&bus);
+    for (unsigned n = 0; n < kIsuCount; ++n) {
+        dma->connect(isuUartDmaTx(n), shared.isu_uart[n]->dma_tx);
+        dma->connect(isuUartDmaRx(n), shared.isu_uart[n]->dma_rx);
+    }
+    dma->connect(29, shared.adc->dma_rx);  // ADC RX virtual FIFO (reference 4.7)
+
     // Per-core blocks are owned by their own core (reference section 5).
     const std::uint32_t own = coreBit(core_id);
     bus.map(kClockControlBase, *clock, own);
@@ -109,6 +125,7 @@ M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegi
     bus.map(kDebugUartBase, *debug_uart, own);
     bus.map(kWatchdogBase, *watchdog, own);
     bus.map(kIrqConfigBase, *irq_config, own);
+    bus.map(kM4DmaBase, *dma, own);
     bus.addWindow(kM4LocalPeriphBase, kM4LocalPeriphSize);
     bus.addWindow(kSharedPeriphBase, kSharedPeriphSize);
     bus.addWindow(0xE000'0000, 0x0010'0000);  // Private Peripheral Bus: SCS (NVIC, SCB, SysTick)
@@ -170,7 +187,7 @@ void Machine::loadImage(M4Subsystem& m) {
     }
     // reset() of the watchdog keeps WDT_STA, so firmware can tell why it restarted.
     for (MmioDevice* dev : std::initializer_list<MmioDevice*>{m.debug_uart.get(), m.gpt.get(), m.clock.get(),
-                                                             m.watchdog.get(), m.irq_config.get()})
+                                                             m.watchdog.get(), m.irq_config.get(), m.dma.get()})
         dev->reset();
     m.eint->reset();
     m.core.setClockHz(m.clock->coreHz());

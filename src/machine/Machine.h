@@ -37,6 +37,7 @@ class PwmController;
 class AdcController;
 class IsuI2c;
 class I2cBus;
+class M4Dma;
 class Board;
 struct BoardDescription;
 
@@ -52,6 +53,7 @@ constexpr std::uint32_t kGptBase = 0x2103'0000;
 constexpr std::uint32_t kClockControlBase = 0x2101'0000;
 constexpr std::uint32_t kWatchdogBase = 0x2102'0000;
 constexpr std::uint32_t kIrqConfigBase = 0x2100'0000;
+constexpr std::uint32_t kM4DmaBase = 0x2108'0000;  // reference 4.11, IRQ 77
 /// ISU (serial interface unit) n = 0..4 (reference 4.4): block at 0x38070000 + n * 0x10000, its
 /// global control and GPIO registers at +0x000 (a GpioBlock), its I2C master at +0x200 with
 /// IRQ 44 + 4n, its UART at +0x500 with IRQ 47 + 4n. The SPI (+0x300/+0x400) is not modelled yet.
@@ -62,6 +64,9 @@ constexpr std::uint32_t isuUartBase(unsigned n) { return isuBase(n) + 0x500; }
 constexpr unsigned isuUartIrq(unsigned n) { return 47 + 4 * n; }
 constexpr std::uint32_t isuI2cBase(unsigned n) { return isuBase(n) + 0x200; }
 constexpr unsigned isuI2cIrq(unsigned n) { return 44 + 4 * n; }
+/// M4 DMA virtual-FIFO channels of ISU n's UART (reference 4.4).
+constexpr unsigned isuUartDmaTx(unsigned n) { return 13 + 2 * n; }
+constexpr unsigned isuUartDmaRx(unsigned n) { return 14 + 2 * n; }
 
 struct MachineConfig {
     std::shared_ptr<spdlog::logger> logger;  // null: warnings to stderr
@@ -114,6 +119,7 @@ struct M4Subsystem {
     std::unique_ptr<Watchdog> watchdog;
     std::unique_ptr<IrqConfig> irq_config;
     std::unique_ptr<Eint> eint;  // EINT0-23 as this core's IRQ_CFG configures them
+    std::unique_ptr<M4Dma> dma;  // this core's M4 DMA (reference 4.11)
     std::string restart_reason;  // set when the core must restart (watchdog, SYSRESETREQ)
     SerialCapture debug_uart_capture;
     std::optional<RtAppImage> image;

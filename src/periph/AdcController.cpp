@@ -52,12 +52,12 @@ AdcController::AdcController(std::string name, Scheduler& scheduler, Log& log)
         return v;
     });
     define(kFifoSleepEn, "ADC_FIFO_SLEEP_EN");
+    // b0 RX DMA enable: the FIFO requests the M4 DMA's VFF channel 29 (reference §4.7, §4.11).
     define(kFifoDmaEn, "ADC_FIFO_DMA_EN").mask(0x5).onWrite([this](std::uint32_t stored, std::uint32_t) {
-        if (stored & kDmaRxEn)
-            log_.warnOnce(this->name() + ".dma", this->name(),
-                          "ADC_FIFO_DMA_EN RX DMA is stored; the ADC model makes no DMA requests "
-                          "(samples stay in the FIFO)");
+        if (stored & kDmaRxEn) dma_rx.request();
     });
+    dma_rx.ready = [this] { return (peek(kFifoDmaEn) & kDmaRxEn) && fifoCount() > 0; };
+    dma_rx.pop = [this] { return popFifo().value_or(0); };
     define(kFifoRtoCnt, "ADC_FIFO_RTOCNT").mask(0x3FFFF);
     tri_lvl_ = &define(kFifoTriLvl, "ADC_FIFO_TRI_LVL", kTriLvlReset).mask(0xFC)
         .onWrite([this](std::uint32_t stored, std::uint32_t) {
@@ -207,6 +207,7 @@ void AdcController::push(std::uint32_t entry) {
     }
     fifo_[wptr_ & (kFifoDepth - 1)] = entry;
     wptr_ = (wptr_ + 1) & kPtrMask;
+    if (peek(kFifoDmaEn) & kDmaRxEn) dma_rx.request();
 }
 
 unsigned AdcController::fifoCount() {

@@ -31,6 +31,7 @@
 #include "common/Log.h"
 #include "common/VirtualTime.h"
 #include "machine/Scheduler.h"
+#include "periph/DmaPort.h"
 #include "periph/RegisterBlock.h"
 #include "periph/Signals.h"
 
@@ -79,6 +80,9 @@ public:
 
     /// IRQ 70: high while (IER.b0 and count >= trigger level) or (IER.b2 and a timeout).
     IrqLine irq;
+
+    /// The RX DMA handshake (ADC_FIFO_DMA_EN b0): FIFO entries go to M4 DMA channel 29.
+    DmaPort dma_rx;
 
     /// FIFO entries waiting (0-32), after any conversions due by now.
     unsigned fifoCount();

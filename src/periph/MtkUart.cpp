@@ -126,12 +126,12 @@ MtkUart::MtkUart(std::string name, Scheduler& scheduler, Log& log, std::uint32_t
             updateIrq();
         }
         return stored;
-    });
+    }).onWrite([this](std::uint32_t, std::uint32_t) { requestDma(); });
     define(kRxTrig, "RXTRIG").mask(0x3F);
     define(kFracDivL, "FRACDIV_L").mask(0xFF);
     define(kFracDivM, "FRACDIV_M").mask(0x03);
     define(kFcrRd, "FCR_RD").readOnly().onRead([this](std::uint32_t) -> std::uint32_t { return fcr_; });
-    define(kExtendAdd, "EXTEND_ADD").mask(0xFF);
+    define(kExtendAdd, "EXTEND_ADD").mask(0xFF).onWrite([this](std::uint32_t, std::uint32_t) { requestDma(); });
     define(kRxOffset, "RX_OFFSET").readOnly()
         .onRead([this](std::uint32_t) -> std::uint32_t { return rx_fifo_.size(); });
     define(kTxOffset, "TX_OFFSET").readOnly()
@@ -139,6 +139,11 @@ MtkUart::MtkUart(std::string name, Scheduler& scheduler, Log& log, std::uint32_t
     // Flow-control interrupt status, write 1 to clear. Flow control is not modelled, so
     // nothing ever sets these bits.
     define(kInterruptSta, "INTERRUPT_STA").readOnly();
+
+    dma_tx.ready = [this] { return txDmaEnabled() && (!shifter_busy_ || !tx_fifo_.full()); };
+    dma_tx.push = [this](std::uint32_t value) { writeThr(static_cast<std::uint8_t>(value)); };
+    dma_rx.ready = [this] { return rxDmaEnabled() && !rx_fifo_.empty(); };
+    dma_rx.pop = [this] { return readRbr(); };
 
     resetState();
 }
@@ -177,6 +182,28 @@ void MtkUart::resetState() {
 
 bool MtkUart::dlab() const { return (lcr_->value & kLcrDlab) != 0; }  // also true for 0xBF
 bool MtkUart::enhancedMode() const { return (lcr_->value & 0xFF) == kLcrEnhanced; }
+
+// --- DMA handshake ---------------------------------------------------------------------------
+
+namespace {
+// EXTEND_ADD b0 = RX DMA handshake, b1 = TX DMA handshake, both only in VFIFO mode (§4.3).
+constexpr std::uint32_t kVfifoEnable = 0x01;
+constexpr std::uint32_t kExtendRxDma = 0x01;
+constexpr std::uint32_t kExtendTxDma = 0x02;
+}  // namespace
+
+bool MtkUart::txDmaEnabled() const {
+    return (peek(kVfifoEn) & kVfifoEnable) && (peek(kExtendAdd) & kExtendTxDma);
+}
+
+bool MtkUart::rxDmaEnabled() const {
+    return (peek(kVfifoEn) & kVfifoEnable) && (peek(kExtendAdd) & kExtendRxDma);
+}
+
+void MtkUart::requestDma() {
+    if (txDmaEnabled()) dma_tx.request();
+    if (rxDmaEnabled()) dma_rx.request();
+}
 
 // --- Timing ----------------------------------------------------------------------------------
 
@@ -271,6 +298,7 @@ void MtkUart::onCharacterSent() {
     if (mcr_ & kMcrLoop) pushRx(byte);  // loopback: TX feeds RX; the TX pin stays idle
     else tx.send(byte, done);
     updateIrq();
+    if (txDmaEnabled()) dma_tx.request();  // room in the TX FIFO
 }
 
 // --- Receive ---------------------------------------------------------------------------------
@@ -288,6 +316,7 @@ void MtkUart::pushRx(std::uint8_t byte) {
     }
     restartRxTimeout();
     updateIrq();
+    if (rxDmaEnabled()) dma_rx.request();
 }
 
 void MtkUart::restartRxTimeout() {

@@ -7,8 +7,13 @@
 // reaches `tx` stamped with the virtual time its stop bit ended. So LSR.THRE/TEMT and TX_OFFSET
 // change the way they do on silicon, and polled output is paced by the baud rate.
 //
-// The DMA (virtual FIFO) mode, hardware/software flow control and modem-status deltas are not
-// modelled; the registers that configure them store what is written.
+// DMA (virtual FIFO) mode: with VFIFO_EN b0 set, EXTEND_ADD b1 (TX DMA handshake) lets the M4
+// DMA's TX channel (13 + 2n for ISU n) fill the TX FIFO through `dma_tx`, and EXTEND_ADD b0 (RX
+// DMA handshake) lets the RX channel (14 + 2n) drain the RX FIFO through `dma_rx` (reference
+// §4.3, §4.11). The FIFOs, timing and interrupts stay as without DMA.
+//
+// Hardware/software flow control and modem-status deltas are not modelled; the registers that
+// configure them store what is written.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -16,6 +21,7 @@
 #include "common/Log.h"
 #include "common/VirtualTime.h"
 #include "machine/Scheduler.h"
+#include "periph/DmaPort.h"
 #include "periph/RegisterBlock.h"
 #include "periph/Signals.h"
 
@@ -47,6 +53,10 @@ public:
     ByteOutput tx;
     /// Interrupt output: high while any enabled interrupt condition is pending (IIR != 0x01).
     IrqLine irq;
+    /// DMA handshake ports: TX takes bytes from a DMA channel into the TX FIFO, RX hands
+    /// received bytes to one. Each is ready only while its handshake is enabled.
+    DmaPort dma_tx;
+    DmaPort dma_rx;
 
     // Register offsets (reference §4.3). Banked offsets are named by their normal view.
     static constexpr std::uint32_t kRbrThrDll = 0x00, kIerDlm = 0x04, kIirFcrEfr = 0x08,
@@ -106,6 +116,9 @@ private:
     std::uint8_t pendingInterruptId() const;
     void updateIrq();
     void invalidateCharacterTime() { character_time_ = 0; }
+    bool txDmaEnabled() const;
+    bool rxDmaEnabled() const;
+    void requestDma();
 
     Scheduler& scheduler_;
     Log& log_;

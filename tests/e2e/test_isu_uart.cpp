@@ -3,20 +3,11 @@
 // client talking to the sample through `mt3620-emu run` and a `type: uart` TCP endpoint.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <fstream>
-#include <thread>
-
 #include "board/Board.h"
 #include "board/BoardFile.h"
 #include "board/UartEndpoint.h"
 #include "e2e/E2eSupport.h"
+#include "e2e/UartSupport.h"
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
 #include "periph/MtkUart.h"
@@ -24,6 +15,9 @@
 using namespace mt3620;
 using e2e::firmware;
 using e2e::ms;
+using e2e::Feeder;
+using e2e::TimedSink;
+using e2e::kCharTime;
 
 namespace {
 
@@ -31,43 +25,6 @@ constexpr std::uint32_t THR = 0x00, RBR = 0x00, LSR = 0x14, LCR = 0x0C, EFR = 0x
                         HIGHSPEED = 0x24, SAMPLE_COUNT = 0x28, SAMPLE_POINT = 0x2C, FRACDIV_L = 0x54,
                         FRACDIV_M = 0x58;
 
-// 115200-8-N-1 as Microsoft's samples and ours program it: 26 MHz / (1 * 225) = 115555 baud
-// (FRACDIV is not modelled), so one 10-bit character takes 86.538 us.
-constexpr Picos kCharTime = 86'538'461;
-
-/// Every byte a UART sends, with the time its stop bit ended.
-struct TimedSink : ByteSink {
-    std::vector<std::pair<char, Picos>> bytes;
-    void receiveByte(std::uint8_t b, Picos t) override { bytes.emplace_back(static_cast<char>(b), t); }
-    std::string text() const {
-        std::string s;
-        for (auto& [c, t] : bytes) s.push_back(c);
-        return s;
-    }
-};
-
-/// Feeds text into a UART's RX pin, one character time apart, from virtual time `start`.
-class Feeder {
-public:
-    Feeder(Machine& m, MtkUart& uart, std::string text, Picos start, Picos gap = kCharTime)
-        : uart_(uart), text_(std::move(text)), gap_(gap), timer_(m.scheduler(), "feeder", [this] { next(); }) {
-        if (!text_.empty()) timer_.armAt(start + gap_);  // the first byte has arrived after one character
-    }
-    Picos firstArrival() const { return first_; }
-
-private:
-    void next() {
-        if (pos_ == 0) first_ = timer_.deadline();
-        uart_.receiveByte(static_cast<std::uint8_t>(text_[pos_++]));
-        if (pos_ < text_.size()) timer_.armAfter(gap_);
-    }
-    MtkUart& uart_;
-    std::string text_;
-    Picos gap_;
-    std::size_t pos_ = 0;
-    Picos first_ = 0;
-    EventTimer timer_;
-};
 
 struct EchoRun {
     explicit EchoRun(const std::string& board_yaml = "") {
@@ -194,70 +151,12 @@ TEST(IsuUart, LoopbackDeviceConnectsIsu0AndIsu1) {
     EXPECT_NE(r.debugText().find("echoed 3 bytes"), std::string::npos) << r.debugText();
 }
 
-namespace {
-
-unsigned freePort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
-/// Connects to 127.0.0.1:port, retrying while the emulator starts; -1 after `timeout`.
-int connectWithRetry(unsigned port, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = htons(static_cast<std::uint16_t>(port));
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
-        ::close(fd);
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return -1;
-}
-
-}  // namespace
-
 TEST(IsuUartTcp, ClientGetsItsTextEchoedThroughTheCli) {
-    const unsigned port = freePort();
-    const std::string board = e2e::tmpPath("isu-tcp-board.yaml");
-    std::ofstream(board) << "board: tcp-test\nchip: mt3620\ndevices:\n"
-                         << "  - {name: modem, type: uart, uart: ISU0, endpoint: {tcp: " << port << "}}\n";
-    // The TCP endpoint paces virtual time to real time, so 3 s of virtual time leave the
-    // client ample time to connect and talk while the sample sleeps in WFI.
-    e2e::CommandResult res;
-    std::thread emu([&] {
-        res = e2e::runEmu("run --m4-0 " + firmware("uart-echo") + " --board " + board + " --time-limit 3s");
-    });
-    int fd = connectWithRetry(port, std::chrono::milliseconds(2500));
-    std::string echoed;
-    if (fd >= 0) {
-        const std::string hello = "hello\n";
-        EXPECT_EQ(::send(fd, hello.data(), hello.size(), 0), static_cast<ssize_t>(hello.size()));
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-        pollfd p{fd, POLLIN, 0};
-        while (echoed.size() < hello.size() && std::chrono::steady_clock::now() < deadline && ::poll(&p, 1, 100) >= 0) {
-            if (!(p.revents & POLLIN)) continue;
-            char buf[64];
-            ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-            if (n <= 0) break;
-            echoed.append(buf, static_cast<std::size_t>(n));
-        }
-        ::close(fd);
-    }
-    emu.join();
-    ASSERT_GE(fd, 0) << "could not connect to 127.0.0.1:" << port << "\n" << res.err;
-    EXPECT_EQ(echoed, "hello\n") << res.err;
-    EXPECT_EQ(res.exit_code, 0) << res.err;
-    EXPECT_NE(res.out.find("uart-echo ready"), std::string::npos) << res.out;
-    EXPECT_NE(res.out.find("echoed 6 bytes"), std::string::npos) << res.out;
-    EXPECT_NE(res.err.find("tcp 127.0.0.1:" + std::to_string(port)), std::string::npos) << res.err;
+    e2e::TcpEchoResult r = e2e::runTcpEcho("uart-echo", "hello\n");
+    ASSERT_TRUE(r.connected) << "could not connect to 127.0.0.1:" << r.port << "\n" << r.emu.err;
+    EXPECT_EQ(r.echoed, "hello\n") << r.emu.err;
+    EXPECT_EQ(r.emu.exit_code, 0) << r.emu.err;
+    EXPECT_NE(r.emu.out.find("uart-echo ready"), std::string::npos) << r.emu.out;
+    EXPECT_NE(r.emu.out.find("echoed 6 bytes"), std::string::npos) << r.emu.out;
+    EXPECT_NE(r.emu.err.find("tcp 127.0.0.1:" + std::to_string(r.port)), std::string::npos) << r.emu.err;
 }
