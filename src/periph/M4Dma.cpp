@@ -277,7 +277,11 @@ void M4Dma::fault(Channel& ch, const char* what, std::uint32_t addr) {
 // --- Scheduling ------------------------------------------------------------------------------
 
 bool M4Dma::handshake(const Channel& ch) const {
-    return (ch.con() & kConDreq) && ch.port && ch.kind != Kind::FullSize;
+    // A virtual FIFO wired to its peripheral always follows that peripheral's requests, whatever
+    // CON.DREQ says: one variant of Codethink's UART driver clears DREQ on the TX ring and relies
+    // on the UART's TX handshake (EXTEND_ADD) alone. Half-size channels honour DREQ.
+    if (!ch.port || ch.kind == Kind::FullSize) return false;
+    return ch.kind == Kind::VirtualFifo || (ch.con() & kConDreq);
 }
 
 bool M4Dma::active(const Channel& ch) const {

@@ -13,7 +13,10 @@
 #include "bus/RamRegion.h"
 #include "common/Log.h"
 #include "machine/Scheduler.h"
+#include "machine/Machine.h"
 #include "periph/AdcController.h"
+#include "periph/I2cBus.h"
+#include "periph/IsuI2c.h"
 #include "periph/M4Dma.h"
 #include "periph/MtkUart.h"
 
@@ -364,6 +367,16 @@ TEST_F(M4DmaTest, VffTxWaitsForTheUartHandshake) {
     EXPECT_EQ(rd(M4Dma::kGlbSta0) >> 26 & 3, 3u);  // channel 13: running + interrupt
 }
 
+TEST_F(M4DmaTest, VffTxWiredToTheUartIsPacedEvenWithoutDreq) {
+    uartDma(0x2);
+    const std::uint32_t ring = kSysram + 0x400;
+    setupRing(13, ring, 64, SIZE_BYTE);  // DREQ 0, as one variant of Codethink's driver does
+    std::memcpy(mem(ring), "0123456789abcdefghijklmnopqrstuvwxyz", 36);
+    wr(R(13, M4Dma::kSwPtr), 36);
+    runFor(40 * kCharTime);
+    EXPECT_EQ(line.text, "0123456789abcdefghijklmnopqrstuvwxyz");  // no TX FIFO overflow
+}
+
 // --- Virtual FIFO RX from the UART -----------------------------------------------------------
 
 TEST_F(M4DmaTest, VffRxFillsTheRingWithThresholdAndTimeoutInterrupts) {
@@ -468,6 +481,73 @@ TEST_F(M4DmaTest, AdcSamplesFlowIntoTheChannel29Ring) {
     EXPECT_EQ(rd(R(29, M4Dma::kHwPtr)), 16u);  // byte offset
     EXPECT_EQ(rd(R(29, M4Dma::kIntSta)), M4Dma::kIntDone);
     EXPECT_EQ(rd(M4Dma::kGlbSta1) >> 26 & 3, 3u);
+}
+
+// --- ISU I2C through the machine's wiring (channels 2n / 2n + 1) ----------------------------
+
+TEST(M4DmaMachine, I2cWriteThenReadMovesThroughTheHalfSizeChannels) {
+    // A target whose first written byte selects a register; reads go on from there.
+    struct Target : I2cTarget {
+        std::uint8_t regs[256] = {};
+        std::uint8_t pointer = 0;
+        bool pointer_next = true;
+        bool start(bool) override {
+            pointer_next = true;
+            return true;
+        }
+        bool write(std::uint8_t b) override {
+            if (pointer_next) pointer = b;
+            else regs[pointer++] = b;
+            pointer_next = false;
+            return true;
+        }
+        std::uint8_t read(bool) override { return regs[pointer++]; }
+        void stop() override {}
+    } target;
+    for (int i = 0; i < 256; ++i) target.regs[i] = static_cast<std::uint8_t>(i ^ 0x5A);
+
+    Machine m;
+    IsuI2c& i2c = *m.shared().isu_i2c[2];
+    ASSERT_TRUE(i2c.bus.attach(0x6A, &target));
+    M4Dma& dma = *m.m4(CoreId::M4_0).dma;
+    RamRegion& sysram = m.m4(CoreId::M4_0).sysram;
+    auto dwr = [&](std::uint32_t off, std::uint32_t v) { ASSERT_TRUE(dma.write(off, 4, v)); };
+    auto iwr = [&](std::uint32_t off, std::uint32_t v) { ASSERT_TRUE(i2c.write(off, 4, v)); };
+
+    sysram.at(kSysram)[0] = 0x10;  // register pointer
+    dwr(R(4, M4Dma::kPgmAddr), kSysram);
+    dwr(R(4, M4Dma::kCount), 1);
+    dwr(R(4, M4Dma::kCon), SIZE_BYTE | SINC | DREQ);
+    dwr(R(4, M4Dma::kStart), STR);
+    dwr(R(5, M4Dma::kPgmAddr), kSysram + 0x100);
+    dwr(R(5, M4Dma::kCount), 10);
+    dwr(R(5, M4Dma::kCon), SIZE_BYTE | DINC | DREQ | DIR_RX | ITEN);
+    dwr(R(5, M4Dma::kStart), STR);
+
+    // The drivers' sequence (reference 4.5) with the DMA handshake: write 1 byte, read 10.
+    iwr(IsuI2c::kCntValPhl, (16u << 8) | 16u);
+    iwr(IsuI2c::kCntValPhh, (17u << 8) | 16u);
+    iwr(IsuI2c::kDmaCon0, IsuI2c::kDmaHandshakeEn);
+    iwr(IsuI2c::kCon0, IsuI2c::kMasterEn | IsuI2c::kGmode);
+    iwr(IsuI2c::kIdCon0, 0x6A);
+    iwr(IsuI2c::kPackCon0, (1u << 4) | 0x2);
+    iwr(IsuI2c::kCntByteValPk0, 1);
+    iwr(IsuI2c::kCntByteValPk1, 10);
+    iwr(IsuI2c::kIntCtrl, IsuI2c::kMmIntEn);
+    iwr(IsuI2c::kCon0, IsuI2c::kMasterEn | IsuI2c::kGmode | IsuI2c::kStartEn);
+
+    m.scheduler().advanceTo(m.now() + 2 * kPicosPerMilli);
+    EXPECT_FALSE(i2c.busy());
+    EXPECT_FALSE(dma.channelRunning(4));
+    EXPECT_FALSE(dma.channelRunning(5));
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(sysram.at(kSysram + 0x100)[i], (0x10 + i) ^ 0x5A) << i;
+    EXPECT_EQ(sysram.at(kSysram + 0x100)[10], 0);
+    std::uint32_t intsta = 0;
+    ASSERT_TRUE(dma.read(R(5, M4Dma::kIntSta), 4, intsta));
+    EXPECT_EQ(intsta, M4Dma::kIntDone);
+    EXPECT_TRUE(dma.irq.level());
+    // The other core's DMA saw the same requests but never ran a channel: nothing moved there.
+    EXPECT_FALSE(m.m4(CoreId::M4_1).dma->irq.level());
 }
 
 // --- Global registers ------------------------------------------------------------------------
