@@ -25,6 +25,8 @@
  *                                   (auto-increment), 0.061 mg/LSB, rounded to the nearest mg
  *   "XLDA cleared"                  STATUS_REG right after reading the outputs
  *   "0x50: address NACK"            a read of register 0 at 0x50, where nothing answers
+ *   "accel x=<x> y=<y> z=<z> mg"    twice more, 100 ms and 200 ms of GPT3 time after the first
+ *                                   reading (each after waiting for XLDA again)
  *   "i2c-accel done"
  * or "<what>: error <code>" if a transfer fails, then sleeps in WFI. */
 #include "mt3620.h"
@@ -90,6 +92,8 @@
 #define CTRL1_XL_104HZ_2G 0x40u
 #define ABSENT_ADDR       0x50u
 #define XLDA_MAX_POLLS    1000u
+#define EXTRA_READINGS    2u
+#define READING_PERIOD_US 100000u
 
 static volatile bool g_done;
 
@@ -212,6 +216,41 @@ static bool check(const char *what, int result)
     return false;
 }
 
+/* Polls STATUS_REG until XLDA; false (after printing why) on an error or no data. */
+static bool wait_xlda(uint32_t *polls)
+{
+    uint8_t status = 0;
+    *polls = 0;
+    do {
+        if (!check("STATUS_REG", read_regs(LSM_ADDR, LSM_STATUS_REG, &status, 1))) {
+            return false;
+        }
+        ++*polls;
+    } while ((status & LSM_XLDA) == 0 && *polls < XLDA_MAX_POLLS);
+    if ((status & LSM_XLDA) == 0) {
+        uart_puts("XLDA never set\r\n");
+        return false;
+    }
+    return true;
+}
+
+/* One 6-byte auto-increment read of OUTX_L_XL..OUTZ_H_XL, printed in mg. */
+static bool print_accel(void)
+{
+    uint8_t out[6];
+    if (!check("OUTX_L_XL", read_regs(LSM_ADDR, LSM_OUTX_L_XL, out, sizeof out))) {
+        return false;
+    }
+    uart_puts("accel x=");
+    put_signed(raw_to_mg((int16_t)(out[0] | (out[1] << 8))));
+    uart_puts(" y=");
+    put_signed(raw_to_mg((int16_t)(out[2] | (out[3] << 8))));
+    uart_puts(" z=");
+    put_signed(raw_to_mg((int16_t)(out[4] | (out[5] << 8))));
+    uart_puts(" mg\r\n");
+    return true;
+}
+
 static void run(void)
 {
     uint8_t who = 0;
@@ -231,34 +270,19 @@ static void run(void)
     uart_put_hex(ctrl1, 2);
     uart_puts("\r\n");
 
-    uint8_t status = 0;
+    const uint32_t first_us = gpt3_now_us();
     uint32_t polls = 0;
-    do {
-        if (!check("STATUS_REG", read_regs(LSM_ADDR, LSM_STATUS_REG, &status, 1))) {
-            return;
-        }
-        ++polls;
-    } while ((status & LSM_XLDA) == 0 && polls < XLDA_MAX_POLLS);
-    if ((status & LSM_XLDA) == 0) {
-        uart_puts("XLDA never set\r\n");
+    if (!wait_xlda(&polls)) {
         return;
     }
     uart_puts("XLDA after ");
     uart_put_dec(polls);
     uart_puts(" polls\r\n");
-
-    uint8_t out[6];
-    if (!check("OUTX_L_XL", read_regs(LSM_ADDR, LSM_OUTX_L_XL, out, sizeof out))) {
+    if (!print_accel()) {
         return;
     }
-    uart_puts("accel x=");
-    put_signed(raw_to_mg((int16_t)(out[0] | (out[1] << 8))));
-    uart_puts(" y=");
-    put_signed(raw_to_mg((int16_t)(out[2] | (out[3] << 8))));
-    uart_puts(" z=");
-    put_signed(raw_to_mg((int16_t)(out[4] | (out[5] << 8))));
-    uart_puts(" mg\r\n");
 
+    uint8_t status = 0;
     if (!check("STATUS_REG", read_regs(LSM_ADDR, LSM_STATUS_REG, &status, 1))) {
         return;
     }
@@ -269,11 +293,19 @@ static void run(void)
     uart_puts("0x");
     uart_put_hex(ABSENT_ADDR, 2);
     uart_puts(absent == I2C_ERR_ADDR_NACK ? ": address NACK\r\n" : ": unexpected answer\r\n");
+
+    for (uint32_t n = 1; n <= EXTRA_READINGS; ++n) {
+        gpt3_wait_until(first_us + n * READING_PERIOD_US);
+        if (!wait_xlda(&polls) || !print_accel()) {
+            return;
+        }
+    }
 }
 
 void rtcore_main(void)
 {
     uart_init();
+    gpt3_init();
     uart_puts("i2c-accel start\r\n");
     i2c_init();
     run();

@@ -126,6 +126,12 @@ Lsm6dsx::Lsm6dsx(Variant variant, const TimeSource& time, MotionSource motion, d
 
 std::uint8_t Lsm6dsx::whoAmI() const { return variant_ == Variant::Lsm6ds3 ? 0x69 : 0x6C; }
 
+void Lsm6dsx::setMotion(MotionSource motion) {
+    // Samples already taken keep what they measured.
+    for (Sensor s : {kAccel, kGyro, kTemp}) latch(s);
+    motion_ = std::move(motion);
+}
+
 void Lsm6dsx::reset() {
     regs_.fill(0);
     regs_[kWhoAmI] = whoAmI();
@@ -260,6 +266,17 @@ void Lsm6dsx::writeRegister(std::uint8_t reg, std::uint8_t value) {
 
 // --- Board devices ----------------------------------------------------------------------------
 
+std::optional<std::array<double, 3>> parseXyz(FieldReader& fields, std::string_view key) {
+    if (!fields.has(key)) {
+        fields.optionalNode(key);  // mark as known
+        return std::nullopt;
+    }
+    FieldReader xyz = fields.map(key);
+    std::array<double, 3> out = {xyz.number("x"), xyz.number("y"), xyz.number("z")};
+    xyz.finish();
+    return out;
+}
+
 void Lsm6dsxDevice::parseFields(FieldReader& fields, Lsm6dsxSpec& spec, std::string_view part) {
     spec.bus = parseI2cBus(fields);  // ISU0..ISU4, whichever the interface
     spec.interface = fields.optionalString("interface").value_or("i2c");
@@ -272,17 +289,8 @@ void Lsm6dsxDevice::parseFields(FieldReader& fields, Lsm6dsxSpec& spec, std::str
     } else {
         fields.fail("interface", fmt::format("unknown interface '{}' for the {} (known: i2c)", spec.interface, part));
     }
-    auto vector = [&](std::string_view key, std::array<double, 3>& out) {
-        if (!fields.has(key)) {
-            fields.optionalNode(key);  // mark as known
-            return;
-        }
-        FieldReader xyz = fields.map(key);
-        out = {xyz.number("x"), xyz.number("y"), xyz.number("z")};
-        xyz.finish();
-    };
-    vector("acceleration", spec.motion.accel_g);
-    vector("angular-rate", spec.motion.gyro_dps);
+    if (auto a = parseXyz(fields, "acceleration")) spec.motion.accel_g = *a;
+    if (auto g = parseXyz(fields, "angular-rate")) spec.motion.gyro_dps = *g;
     if (std::optional<std::string> csv = fields.optionalString("trace")) {
         if (fields.has("acceleration") || fields.has("angular-rate"))
             fields.fail("trace", "give either trace or acceleration/angular-rate, not both");

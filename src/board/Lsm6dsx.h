@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,9 @@ MotionSource makeMotionSource(const MotionSample& constant, const std::optional<
 /// header line starting with "time" are skipped. Errors name the CSV file and line.
 MotionTrace loadMotionTrace(const std::string& path, const BoardFileContext& context, int line);
 
+/// Reads an optional `{x, y, z}` map of numbers (`acceleration`, `angular-rate`).
+std::optional<std::array<double, 3>> parseXyz(FieldReader& fields, std::string_view key);
+
 class Lsm6dsx {
 public:
     enum class Variant { Lsm6ds3, Lsm6dso };
@@ -84,6 +88,10 @@ public:
     bool autoIncrement() const;
 
     Variant variant() const { return variant_; }
+    /// The motion the sensor feels at `t`, and a new one from now on (a test or scenario
+    /// tilting the board); samples already taken keep their values.
+    MotionSample motionAt(Picos t) const { return motion_(t); }
+    void setMotion(MotionSource motion);
     std::uint8_t whoAmI() const;
     /// Power-on state (registers at their reset values, no samples).
     void reset();

@@ -4,7 +4,9 @@
 // sample period of virtual time, and the NACK of an empty address.
 #include <gtest/gtest.h>
 
+#include "board/Board.h"
 #include "board/BoardFile.h"
+#include "board/Lsm6dsx.h"
 #include "e2e/E2eSupport.h"
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
@@ -23,7 +25,7 @@ struct AccelRun {
     explicit AccelRun(const std::string& board_yaml) {
         m.loadBoard(BoardFile::parse("i2c-test.yaml", board_yaml));
         m.loadRtApp(CoreId::M4_0, RtAppImage::load(e2e::firmware("i2c-accel")));
-        m.runFor(ms(200));
+        m.runFor(ms(400));
     }
     const SerialCapture& uart() { return m.m4(CoreId::M4_0).debug_uart_capture; }
     std::string text() { return uart().text(); }
@@ -54,7 +56,12 @@ TEST(I2cAccelSample, PrintsWhoAmIAndTheAccelerationFromTheBoardFile) {
         "CTRL1_XL 0x40\r\n";
     ASSERT_EQ(r.text().substr(0, expected.size()), expected) << r.text();
     EXPECT_NE(r.text().find("accel x=250 y=-500 z=875 mg\r\n"), std::string::npos) << r.text();
-    EXPECT_NE(r.text().find("XLDA cleared\r\n0x50: address NACK\r\ni2c-accel done\r\n"), std::string::npos) << r.text();
+    EXPECT_NE(r.text().find("XLDA cleared\r\n0x50: address NACK\r\n"), std::string::npos) << r.text();
+    // Two more readings 100 ms apart, the same constant values.
+    std::size_t readings = 0;
+    for (const auto& l : r.uart().lines()) readings += l.text == "accel x=250 y=-500 z=875 mg";
+    EXPECT_EQ(readings, 3u) << r.text();
+    EXPECT_NE(r.text().find("i2c-accel done\r\n"), std::string::npos) << r.text();
     // Every transfer ended: the controller is idle with empty FIFOs and its interrupt handled.
     IsuI2c& i2c = *r.m.shared().isu_i2c[2];
     EXPECT_FALSE(i2c.busy());
@@ -81,6 +88,30 @@ TEST(I2cAccelSample, SameRunTwiceGivesTheSameTextAndTimes) {
         EXPECT_EQ(a.uart().lines()[i].text, b.uart().lines()[i].text);
         EXPECT_EQ(a.uart().lines()[i].time, b.uart().lines()[i].time);
     }
+}
+
+TEST(I2cAccelSample, TiltingTheSensorMidRunShowsInTheNextReading) {
+    Machine m;
+    m.loadBoard(BoardFile::parse("i2c-test.yaml", kTilted));
+    m.loadRtApp(CoreId::M4_0, RtAppImage::load(e2e::firmware("i2c-accel")));
+    auto& imu = dynamic_cast<Lsm6dsxDevice&>(*m.board()->device("accelerometer"));
+    // After the first reading (~12 ms), before the second (~112 ms): turned on its side.
+    EventTimer tilt(m.scheduler(), "tilt", [&] {
+        imu.sensor().setMotion([](Picos) {
+            MotionSample s;
+            s.accel_g = {1.0, 0.0, 0.0};
+            return s;
+        });
+    });
+    tilt.armAt(ms(50));
+    m.runFor(ms(400));
+    const std::string text = m.m4(CoreId::M4_0).debug_uart_capture.text();
+    const std::size_t first = text.find("accel x=250 y=-500 z=875 mg");
+    const std::size_t tilted = text.find("accel x=1000 y=0 z=0 mg");
+    ASSERT_NE(first, std::string::npos) << text;
+    ASSERT_NE(tilted, std::string::npos) << text;
+    EXPECT_LT(first, tilted);
+    EXPECT_NE(text.find("accel x=1000 y=0 z=0 mg", tilted + 1), std::string::npos) << "third reading too";
 }
 
 TEST(I2cAccelSample, Lsm6dsoAnswersWithItsOwnWhoAmI) {

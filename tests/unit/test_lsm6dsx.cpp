@@ -148,6 +148,17 @@ TEST_F(Lsm6dsxTest, AngularRateScaledByFullScale) {
     EXPECT_EQ(out16(L::kOutxLG), 20571);
 }
 
+TEST_F(Lsm6dsxTest, NewMotionShowsFromTheNextSampleOn) {
+    sensor.writeRegister(L::kCtrl1Xl, 0x40);
+    time.t = kPeriod104Hz + 1;
+    EXPECT_EQ(sensor.readRegister(L::kStatusReg) & L::kXlda, L::kXlda);
+    sensor.setMotion([](Picos) { return motion({0, 0, -1}, {0, 0, 0}); });
+    EXPECT_EQ(out16(L::kOutxLXl + 4), 16393) << "the sample taken before keeps its value";
+    EXPECT_EQ(sensor.motionAt(time.t).accel_g[2], -1.0);
+    time.t = 2 * kPeriod104Hz;
+    EXPECT_EQ(out16(L::kOutxLXl + 4), -16393);
+}
+
 TEST_F(Lsm6dsxTest, SaturatesAtFullScale) {
     MotionSample hard = motion({3.0, -3.0, 0}, {0, 0, 0});
     Lsm6dsx s(L::Variant::Lsm6ds3, time, makeMotionSource(hard, std::nullopt));
