@@ -131,6 +131,12 @@ M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegi
         dma->connect(isuDmaRx(n), shared.isu_i2c_dma_rx[n].port);
     }
     dma->connect(29, shared.adc->dma_rx);  // ADC RX virtual FIFO (reference 4.7)
+    // ISU n's half-size channels serve its I2C master. Its SPI master shares them (only one
+    // function per ISU is active, reference 4.4): a SPI model must share these ports' channels.
+    for (unsigned n = 0; n < kIsuCount; ++n) {
+        dma->connect(isuHalfSizeDmaTx(n), shared.isu_i2c[n]->dma_tx);
+        dma->connect(isuHalfSizeDmaRx(n), shared.isu_i2c[n]->dma_rx);
+    }
 
     // Per-core blocks are owned by their own core (reference section 5).
     const std::uint32_t own = coreBit(core_id);

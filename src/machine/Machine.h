@@ -65,6 +65,9 @@ constexpr std::uint32_t isuUartBase(unsigned n) { return isuBase(n) + 0x500; }
 constexpr unsigned isuUartIrq(unsigned n) { return 47 + 4 * n; }
 constexpr std::uint32_t isuI2cBase(unsigned n) { return isuBase(n) + 0x200; }
 constexpr unsigned isuI2cIrq(unsigned n) { return 44 + 4 * n; }
+/// The M4 DMA's half-size channels of ISU n's I2C and SPI (reference 4.4, 4.11).
+constexpr unsigned isuHalfSizeDmaTx(unsigned n) { return 2 * n; }
+constexpr unsigned isuHalfSizeDmaRx(unsigned n) { return 2 * n + 1; }
 /// M4 DMA virtual-FIFO channels of ISU n's UART (reference 4.4).
 constexpr unsigned isuUartDmaTx(unsigned n) { return 13 + 2 * n; }
 constexpr unsigned isuUartDmaRx(unsigned n) { return 14 + 2 * n; }

@@ -60,6 +60,14 @@ IsuI2c::IsuI2c(const std::string& isu_name, Scheduler& scheduler, Log& log)
     define(kSFifoPtr, "S_FIFO_PTR").readOnly();
     define(kSFifoData, "S_FIFO_DATA").writeOnly();
 
+    dma_tx.ready = [this] { return dmaTxReady(); };
+    dma_tx.push = [this](std::uint32_t value) { pushTx(static_cast<std::uint8_t>(value)); };
+    dma_rx.ready = [this] { return dmaRxReady(); };
+    dma_rx.pop = [this]() -> std::uint32_t {
+        std::uint8_t b = 0;
+        popRx(b);
+        return b;
+    };
     resetState();
 }
 
@@ -279,10 +287,16 @@ void IsuI2c::updateIrq() {
     irq.set(mm_int_sta_ && (ctrl & kMmIntEn) && !(ctrl & kMmIntMsk));
 }
 
+bool IsuI2c::dmaTxReady() const {
+    return dmaHandshakeEnabled() && busy() && tx_needed_ > tx_fifo_.size() && !tx_fifo_.full();
+}
+
+bool IsuI2c::dmaRxReady() const { return dmaHandshakeEnabled() && !rx_fifo_.empty(); }
+
 void IsuI2c::updateDma() {
-    const bool hs = dmaHandshakeEnabled();
-    dma_tx_request.set(hs && busy() && tx_needed_ > tx_fifo_.size() && !tx_fifo_.full());
-    dma_rx_request.set(hs && !rx_fifo_.empty());
+    // The channel schedules its service; it does not call back into the FIFOs from here.
+    if (dmaTxReady()) dma_tx.request();
+    if (dmaRxReady()) dma_rx.request();
 }
 
 }  // namespace mt3620

@@ -27,21 +27,19 @@
 // Not modelled (registers store what is written): the slave (S_*) half, arbitration (only one
 // master: MM_ARB_HAD_LOSE never sets), START/STOP condition timing, clock stretching by targets.
 //
-// DMA hook (for the M4 DMA model, reference §4.11: half-size channels 2n (TX) and 2n + 1 (RX)
-// serve ISU n's I2C and SPI). With DMA_CON0.DMA_HS_EN set, the controller raises two level
-// request lines:
-//   dma_tx_request  high while a transaction runs, one of its write bytes has not yet been
-//                   pushed, and the TX FIFO has room;
-//   dma_rx_request  high while the RX FIFO holds a byte.
-// Connect them like interrupt lines, with the DMA implementing IrqController for its request
-// inputs: `i2c.dma_tx_request.connect(&dma, channel)`. The DMA answers a request with pushTx() /
-// popRx(), which behave exactly as a write / read of MM_FIFO_DATA by software (so the DMA may
-// equally write the FIFO_DATA address it was given as FIXADDR through the bus). Lines are
-// re-evaluated after every FIFO or register change (also from inside pushTx/popRx, so the DMA's
-// setIrqLevel may be called while it is pushing), so a DMA that moves one byte per call sees
-// the request drop when it is done. The lines follow the handshake enable only: a DMA channel
-// that software has not started must ignore them (Codethink's driver sets DMA_HS_EN when it
-// opens the bus, and uses the FIFOs without DMA for transfers of up to 8 bytes).
+// DMA (the M4 DMA model, reference §4.11: half-size channels 2n (TX) and 2n + 1 (RX) serve
+// ISU n's I2C and SPI). The controller's end of each handshake is a DmaPort (periph/DmaPort.h),
+// wired by the machine to the channel: `dma->connect(2 * n, i2c.dma_tx)`. With
+// DMA_CON0.DMA_HS_EN set:
+//   dma_tx.ready()  true while a transaction runs, one of its write bytes has not yet been
+//                   pushed, and the TX FIFO has room; dma_tx.push(byte) = a write of FIFO_DATA
+//   dma_rx.ready()  true while the RX FIFO holds a byte; dma_rx.pop() = a read of FIFO_DATA
+// The controller calls request() on a port whenever its ready() is true after a change (START_EN,
+// a write byte leaving the TX FIFO, a read byte arriving, DMA_HS_EN set). pushTx() / popRx() do
+// the same as FIFO_DATA accesses, for a DMA or a test without ports. The ports follow DMA_HS_EN
+// only: Codethink's driver sets it when it opens the bus and then uses the FIFOs alone for
+// transfers of up to 8 bytes, with its DMA channels not started, so those channels ignore the
+// requests (M4Dma serves only started channels).
 #include <array>
 #include <cstdint>
 #include <string>
@@ -49,6 +47,7 @@
 #include "common/Log.h"
 #include "common/VirtualTime.h"
 #include "machine/Scheduler.h"
+#include "periph/DmaPort.h"
 #include "periph/I2cBus.h"
 #include "periph/RegisterBlock.h"
 #include "periph/Signals.h"
@@ -98,9 +97,9 @@ public:
     I2cBus bus;
     /// Completion interrupt (IRQ 44 + 4n).
     IrqLine irq;
-    /// DMA request lines (see the header comment).
-    IrqLine dma_tx_request;
-    IrqLine dma_rx_request;
+    /// The DMA handshakes (see the header comment).
+    DmaPort dma_tx;
+    DmaPort dma_rx;
 
     /// Pushes a byte into the TX FIFO, as a write of MM_FIFO_DATA does. False (and TX_OVF) if
     /// the FIFO is full.
@@ -171,6 +170,8 @@ private:
     std::uint32_t fifoPtr() const;
     void updateIrq();
     void updateDma();
+    bool dmaTxReady() const;
+    bool dmaRxReady() const;
     void resetState();
 
     Scheduler& scheduler_;

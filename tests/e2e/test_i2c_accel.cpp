@@ -6,11 +6,13 @@
 
 #include "board/Board.h"
 #include "board/BoardFile.h"
+#include "board/I2cRegisterFile.h"
 #include "board/Lsm6dsx.h"
 #include "e2e/E2eSupport.h"
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
 #include "periph/IsuI2c.h"
+#include "periph/M4Dma.h"
 
 using namespace mt3620;
 using e2e::ms;
@@ -154,4 +156,59 @@ TEST(IsuI2cInTheMachine, BothCoresSeeTheBlockAndTheInterrupt) {
     EXPECT_TRUE(m.m4(CoreId::M4_1).core.nvic().pending(16 + 52));
     EXPECT_EQ(m.m4(CoreId::M4_0).bus.read(base + IsuI2c::kFifoData, 4), 0x69u);
     EXPECT_EQ(bus1.read(base + IsuI2c::kAckVal, 4), 0u);
+}
+
+// Longer than the FIFOs, through the M4 DMA the way Codethink's driver sets it up: half-size
+// channels 4 (ISU2 TX) and 5 (ISU2 RX) with the handshake (CON.DREQ), FIXADDR = MM_FIFO_DATA,
+// started before START_EN; DMA_CON0.DMA_HS_EN on the controller. Three packets to a register
+// file: write the pointer and 16 bytes, write the pointer again, read the 16 bytes back.
+TEST(IsuI2cInTheMachine, DmaCarriesTransfersLongerThanTheFifos) {
+    Machine m;
+    m.loadBoard(BoardFile::parse("i2c-test.yaml",
+                                 board("  - {type: i2c-register-file, name: mem, bus: ISU2, address: 0x50}\n")));
+    M4Subsystem& core0 = m.m4(CoreId::M4_0);
+    PeripheralBus& bus = core0.bus;
+    const std::uint32_t tx_buf = kTcmBase + 0x1000, rx_buf = kTcmBase + 0x2000;
+    std::uint8_t* tx = core0.tcm.at(tx_buf);
+    tx[0] = 0x00;  // register pointer
+    for (int i = 0; i < 16; ++i) tx[1 + i] = static_cast<std::uint8_t>(0xC0 + i);
+    tx[17] = 0x00;  // the pointer again, before the read
+    const std::uint32_t fifo = isuI2cBase(2) + IsuI2c::kFifoData;
+    auto ch = [](unsigned c, std::uint32_t reg) { return M4Dma::kBase + M4Dma::channelBase(c) + reg; };
+    bus.write(M4Dma::kBase + M4Dma::kChEnSet, 4, (1u << 4) | (1u << 5));
+    bus.write(ch(4, M4Dma::kCon), 4, M4Dma::kConDreq | M4Dma::kConSinc);                  // memory -> I2C
+    bus.write(ch(4, M4Dma::kPgmAddr), 4, tx_buf);
+    bus.write(ch(4, M4Dma::kFixAddr), 4, fifo);
+    bus.write(ch(4, M4Dma::kCount), 4, 18);
+    bus.write(ch(5, M4Dma::kCon), 4, M4Dma::kConDreq | M4Dma::kConDinc | M4Dma::kConDir);  // I2C -> memory
+    bus.write(ch(5, M4Dma::kPgmAddr), 4, rx_buf);
+    bus.write(ch(5, M4Dma::kFixAddr), 4, fifo);
+    bus.write(ch(5, M4Dma::kCount), 4, 16);
+    bus.write(ch(4, M4Dma::kStart), 4, M4Dma::kStartStr);
+    bus.write(ch(5, M4Dma::kStart), 4, M4Dma::kStartStr);
+
+    const std::uint32_t base = isuI2cBase(2);
+    bus.write(base + IsuI2c::kDmaCon0, 4, IsuI2c::kDmaHandshakeEn);
+    bus.write(base + IsuI2c::kCon0, 4, IsuI2c::kMasterEn | IsuI2c::kGmode);
+    bus.write(base + IsuI2c::kIdCon0, 4, 0x50);
+    bus.write(base + IsuI2c::kPackCon0, 4, (2u << 4) | 0x4);  // write, write, read
+    bus.write(base + IsuI2c::kCntByteValPk0, 4, 17);
+    bus.write(base + IsuI2c::kCntByteValPk1, 4, 1);
+    bus.write(base + IsuI2c::kCntByteValPk2, 4, 16);
+    bus.write(base + IsuI2c::kIntCtrl, 4, IsuI2c::kMmIntEn);
+    bus.write(base + IsuI2c::kCon0, 4, IsuI2c::kMasterEn | IsuI2c::kGmode | IsuI2c::kStartEn);
+    m.runFor(ms(5));  // 37 bytes at 100 kHz: 3.3 ms
+
+    EXPECT_EQ(bus.read(base + IsuI2c::kAckVal, 4), 0u);
+    EXPECT_TRUE(core0.core.nvic().pending(16 + 52));
+    EXPECT_EQ(bus.read(ch(4, M4Dma::kRlct), 4), 0u) << "every TX byte moved";
+    EXPECT_EQ(bus.read(ch(5, M4Dma::kRlct), 4), 0u) << "every RX byte moved";
+    EXPECT_EQ(bus.read(base + IsuI2c::kFifoStatus, 4), 0x11u);
+    auto* mem = dynamic_cast<I2cRegisterFile*>(m.board()->device("mem"));
+    ASSERT_NE(mem, nullptr);
+    const std::uint8_t* rx = core0.tcm.at(rx_buf);
+    for (int i = 0; i < 16; ++i) {
+        EXPECT_EQ(mem->readRegister(static_cast<std::uint8_t>(i)), 0xC0 + i) << i;
+        EXPECT_EQ(rx[i], 0xC0 + i) << i;
+    }
 }

@@ -26,6 +26,12 @@ struct Levels : IrqController {
     std::map<unsigned, bool> level_;
 };
 
+/// Counts a DmaPort's requests, as a DMA channel would notice them.
+struct RequestCounter : DmaPort::Listener {
+    void dmaRequested() override { ++count; }
+    unsigned count = 0;
+};
+
 /// A target with a register pointer: the first written byte selects the register, then reads
 /// and writes go on from there. Records every bus event.
 struct RegisterTarget : I2cTarget {
@@ -61,8 +67,8 @@ protected:
     IsuI2cTest() {
         log.setTimeSource(&scheduler);
         i2c.irq.connect(&lines, 52);
-        i2c.dma_tx_request.connect(&lines, 4);
-        i2c.dma_rx_request.connect(&lines, 5);
+        i2c.dma_tx.addListener(&tx_requests);
+        i2c.dma_rx.addListener(&rx_requests);
         EXPECT_TRUE(i2c.bus.attach(0x6A, &target));
         for (int i = 0; i < 256; ++i) target.regs[i] = static_cast<std::uint8_t>(0xA0 + i);
     }
@@ -101,6 +107,7 @@ protected:
     Log log;
     IsuI2c i2c{"ISU2", scheduler, log};
     Levels lines;
+    RequestCounter tx_requests, rx_requests;
     RegisterTarget target;
 };
 
@@ -311,41 +318,52 @@ TEST_F(IsuI2cTest, ReadLongerThanTheFifoWaitsForSoftwareToDrainIt) {
     for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], 0xA0u + i);
 }
 
-TEST_F(IsuI2cTest, DmaRequestLinesFollowTheFifos) {
+TEST_F(IsuI2cTest, DmaPortsFollowTheFifosAndRequestService) {
     wr(R::kDmaCon0, R::kDmaHandshakeEn);
     EXPECT_TRUE(i2c.dmaHandshakeEnabled());
     program(0x6A, {{false, 11}, {true, 10}});
+    EXPECT_FALSE(i2c.dma_tx.ready()) << "nothing is wanted before START_EN";
     start();
-    EXPECT_TRUE(lines[4]) << "write bytes are wanted and the TX FIFO has room";
-    EXPECT_FALSE(lines[5]);
-    // A DMA that pushes whenever asked.
+    EXPECT_TRUE(i2c.dma_tx.ready()) << "write bytes are wanted and the TX FIFO has room";
+    EXPECT_GE(tx_requests.count, 1u);
+    EXPECT_FALSE(i2c.dma_rx.ready());
+    // A DMA that moves every unit the controller can take or give, whenever it is asked.
     std::uint8_t next = 0x40;
-    auto serve = [&] {
-        if (lines[4]) i2c.pushTx(next++);
-        std::uint8_t b;
-        while (lines[5]) ASSERT_TRUE(i2c.popRx(b));
-    };
-    serve();
-    EXPECT_EQ(next, 0x41);
-    for (int step = 0; step < 100 && i2c.busy(); ++step) {
-        while (lines[4]) i2c.pushTx(next++);
-        serve();
-        advance(50 * kPicosPerMicro);
+    std::vector<std::uint8_t> received;
+    unsigned served_tx = 0, served_rx = 0;
+    for (int step = 0; step < 1000 && i2c.busy(); ++step) {
+        if (tx_requests.count != served_tx) {
+            served_tx = tx_requests.count;
+            while (i2c.dma_tx.ready()) i2c.dma_tx.push(next++);
+        }
+        if (rx_requests.count != served_rx) {
+            served_rx = rx_requests.count;
+            while (i2c.dma_rx.ready()) received.push_back(static_cast<std::uint8_t>(i2c.dma_rx.pop()));
+        }
+        advance(10 * kPicosPerMicro);
     }
+    while (i2c.dma_rx.ready()) received.push_back(static_cast<std::uint8_t>(i2c.dma_rx.pop()));
     EXPECT_FALSE(i2c.busy());
-    EXPECT_EQ(next, 0x40 + 11) << "exactly the write bytes were requested";
-    EXPECT_FALSE(lines[4]);
+    EXPECT_EQ(next, 0x40 + 11) << "exactly the write bytes were asked for";
+    EXPECT_FALSE(i2c.dma_tx.ready());
     EXPECT_TRUE(lines[52]);
     EXPECT_EQ(target.regs[0x40], 0x41) << "first byte is the register pointer, then data";
     EXPECT_EQ(target.regs[0x49], 0x4A);
+    // The read continued from the pointer after the written bytes: registers 0x4A.. (0xA0 + i).
+    ASSERT_EQ(received.size(), 10u);
+    for (std::size_t i = 0; i < received.size(); ++i) EXPECT_EQ(received[i], 0xA0 + 0x4A + i) << i;
 }
 
-TEST_F(IsuI2cTest, WithoutHandshakeNoDmaRequests) {
-    program(0x6A, {{false, 4}});
+TEST_F(IsuI2cTest, WithoutHandshakeTheDmaPortsStayQuiet) {
+    program(0x6A, {{false, 4}, {true, 2}});
     start();
-    EXPECT_FALSE(lines[4]);
-    i2c.pushTx(1);
-    EXPECT_FALSE(lines[5]);
+    EXPECT_FALSE(i2c.dma_tx.ready());
+    for (std::uint8_t b : {1, 2, 3, 4}) i2c.pushTx(b);
+    advance(kPicosPerMilli);
+    EXPECT_FALSE(i2c.dma_rx.ready()) << "two bytes in the RX FIFO, but no handshake";
+    EXPECT_EQ(tx_requests.count, 0u);
+    EXPECT_EQ(rx_requests.count, 0u);
+    EXPECT_EQ(rd(R::kFifoPtr) & 0xFF, 2u << 4);
 }
 
 TEST_F(IsuI2cTest, ResetReturnsToIdle) {
