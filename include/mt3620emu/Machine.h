@@ -110,6 +110,9 @@ public:
 
     /// Loads an RTApp ELF onto an M4 core as the Azure Sphere runtime does, and resets the core.
     void loadRtApp(Core core, const std::string& elf_path);
+    /// The same for an ELF image held in memory (e.g. unpacked from a verified image package);
+    /// `name` stands for the file in messages.
+    void loadRtApp(Core core, const std::string& name, const std::vector<std::uint8_t>& elf);
     /// Restarts a core's app from its image, as the OS does after a watchdog reset; `reason`
     /// goes to the log. Nothing happens on a core without an image.
     void restartCore(Core core, const std::string& reason = "restart requested");

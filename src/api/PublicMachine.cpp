@@ -229,6 +229,14 @@ void Machine::loadRtApp(Core core, const std::string& elf_path) {
     }
 }
 
+void Machine::loadRtApp(Core core, const std::string& name, const std::vector<std::uint8_t>& elf) {
+    try {
+        impl_->machine.loadRtApp(toCore(core), mt3620::RtAppImage::fromBytes(name, elf));
+    } catch (const std::exception& e) {
+        throw Error(e.what());
+    }
+}
+
 void Machine::restartCore(Core core, const std::string& reason) { impl_->machine.restartCore(toCore(core), reason); }
 
 // --- Running ---------------------------------------------------------------------------------

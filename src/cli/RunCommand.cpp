@@ -14,6 +14,8 @@
 #include <optional>
 #include <tuple>
 
+#include "pluton/BootSession.h"
+
 namespace mt3620::cli {
 
 // `run` is a client of the embedding API (include/mt3620emu/Machine.h), like a user's program.
@@ -174,8 +176,11 @@ int fail(spdlog::logger& log, const std::string& message) {
 }  // namespace
 
 void addRunOptions(CLI::App& cmd, RunOptions& o) {
-    cmd.add_option("--m4-0", o.m4_0, "Real-time app ELF for M4 core 0")->check(CLI::ExistingFile);
-    cmd.add_option("--m4-1", o.m4_1, "Real-time app ELF for M4 core 1")->check(CLI::ExistingFile);
+    cmd.add_option("--m4-0", o.m4_0, "Real-time app for M4 core 0: an ELF or a signed .imagepackage")->check(CLI::ExistingFile);
+    cmd.add_option("--m4-1", o.m4_1, "Real-time app for M4 core 1: an ELF or a signed .imagepackage")->check(CLI::ExistingFile);
+    cmd.add_option("--device", o.device, "Device state directory: verify packages against it; with no --m4-0/--m4-1, boot its installed apps");
+    cmd.add_option("--device-seed", o.device_seed, "Create a new device's keys from this seed (reproducible runs)");
+    cmd.add_flag("--production", o.production, "Production mode: accept only packages signed by trust-store keys");
     cmd.add_option("--time-limit", o.time_limit,
                    "Stop after this much virtual time (e.g. 500ms, 5s); default: run until every core is idle");
     cmd.add_option("--uart-out", o.uart_out,
@@ -201,7 +206,8 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
 
 int runCommand(const RunOptions& o) {
     auto logger = makeLogger(o.trace ? "trace" : o.log_level);
-    if (o.m4_0.empty() && o.m4_1.empty()) return fail(*logger, "run: nothing to run: give --m4-0 and/or --m4-1");
+    if (o.m4_0.empty() && o.m4_1.empty() && o.device.empty())
+        return fail(*logger, "run: nothing to run: give --m4-0 and/or --m4-1, or --device with installed apps");
 
     std::optional<Picoseconds> limit;
     if (!o.time_limit.empty()) {
@@ -246,14 +252,43 @@ int runCommand(const RunOptions& o) {
         const std::string& path;
     };
     std::vector<Load> loaded;
+    // Secure boot (docs/security.md): packages are verified and every image is measured.
+    std::unique_ptr<mt3620::pluton::BootSession> boot;
+    try {
+        if (mt3620::pluton::BootSession::wanted(o.device, {o.m4_0, o.m4_1}))
+            boot = std::make_unique<mt3620::pluton::BootSession>(
+                mt3620::pluton::DeviceOptions{o.device, o.device_seed.empty() ? std::nullopt : std::optional(o.device_seed),
+                                              o.production},
+                logger);
+    } catch (const std::exception& e) {
+        return fail(*logger, std::string("run: device: ") + e.what());
+    }
     for (const Load& l : {Load{Core::M4_0, "m4-0", o.m4_0}, Load{Core::M4_1, "m4-1", o.m4_1}}) {
         if (l.path.empty()) continue;
         try {
-            machine.loadRtApp(l.core, l.path);
-        } catch (const mt3620emu::Error& e) {
+            if (boot) {
+                auto image = boot->loadRtApp(l.path, l.name);
+                machine.loadRtApp(l.core, image.name, image.elf);
+            } else {
+                machine.loadRtApp(l.core, l.path);
+            }
+        } catch (const std::exception& e) {
             return fail(*logger, std::string("cannot load ") + l.name + " image: " + e.what());
         }
         loaded.push_back(l);
+    }
+    static const std::string kInstalled;
+    if (boot && loaded.empty()) {
+        try {
+            for (auto& image : boot->installedRtApps()) {
+                const bool core0 = image.core == "m4-0";
+                machine.loadRtApp(core0 ? Core::M4_0 : Core::M4_1, image.name, image.elf);
+                loaded.push_back(Load{core0 ? Core::M4_0 : Core::M4_1, core0 ? "m4-0" : "m4-1", kInstalled});
+            }
+        } catch (const std::exception& e) {
+            return fail(*logger, std::string("run: device: ") + e.what());
+        }
+        if (loaded.empty()) return fail(*logger, "run: the device has no real-time app that passed secure boot (see above)");
     }
 
     // UART routing: files where asked, the terminal otherwise.

@@ -25,6 +25,11 @@ struct RunOptions {
     int gdb_m4_1 = -1;
     std::string gdb_host = "127.0.0.1";
     bool gdb_wait = false;             // start halted until a debugger attaches
+    // Secure boot (docs/security.md): the device whose trust store, developer key and
+    // installed apps apply; --m4-0/--m4-1 may be .imagepackage files.
+    std::string device;
+    std::string device_seed;
+    bool production = false;
 };
 
 void addRunOptions(CLI::App& cmd, RunOptions& opts);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/DeviceCommand.h"
+#include "cli/ImageCommand.h"
 #include "cli/RunCommand.h"
 #include "cli/TestCommand.h"
 
@@ -21,6 +23,14 @@ int main(int argc, char** argv) {
     CLI::App* test = app.add_subcommand("test", "Run scenario files (docs/scenarios.md) and report PASS/FAIL, JUnit XML");
     mt3620::cli::addTestOptions(*test, test_opts);
 
+    mt3620::cli::ImageOptions image_opts;
+    CLI::App* image = app.add_subcommand("image", "Show and build image packages (docs/image-packages.md)");
+    mt3620::cli::addImageOptions(*image, image_opts);
+
+    mt3620::cli::DeviceCliOptions device_opts;
+    CLI::App* device = app.add_subcommand("device", "The emulated device: identity, installs, attestation, error reports (docs/security.md)");
+    mt3620::cli::addDeviceOptions(*device, device_opts);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -28,5 +38,7 @@ int main(int argc, char** argv) {
     }
     if (*run) return mt3620::cli::runCommand(run_opts);
     if (*test) return mt3620::cli::testCommand(test_opts);
+    if (*image) return mt3620::cli::imageCommand(image_opts);
+    if (*device) return mt3620::cli::deviceCommand(device_opts);
     return 0;
 }

@@ -1,0 +1,39 @@
+# Packages every RTApp sample ELF in FIRMWARE_DIR as a signed .imagepackage in OUT_DIR, using
+# the built mt3620-emu (`image pack-rtapp`). Run by the `sample_packages` target after the
+# firmware build:  cmake -DEMU=... -DFIRMWARE_DIR=... -DSAMPLES_DIR=... -DOUT_DIR=... -P PackSamples.cmake
+#
+# A sample's manifest is firmware-samples/<name>/app_manifest.json if it has one; otherwise one
+# is generated with a ComponentId derived from the sample name (a name-based UUID), so packages
+# are reproducible. The signing key is the build's own developer key (OUT_DIR/home, created
+# from a fixed seed) and SOURCE_DATE_EPOCH fixes the build timestamp: same sources, same bytes.
+# ELF files that are not RTApps for the MT3620 (e.g. the QEMU comparison build) are skipped.
+file(MAKE_DIRECTORY ${OUT_DIR})
+file(GLOB elfs ${FIRMWARE_DIR}/*.elf)
+set(namespace 5a8d6c1e-3f0b-4e55-9b7a-6d2f1c0e4a90)
+set(packed "")
+foreach(elf ${elfs})
+  get_filename_component(name ${elf} NAME_WE)
+  set(manifest ${SAMPLES_DIR}/${name}/app_manifest.json)
+  if(NOT EXISTS ${manifest})
+    string(UUID cid NAMESPACE ${namespace} NAME "mt3620-emu sample ${name}" TYPE SHA1)
+    set(manifest ${OUT_DIR}/${name}.app_manifest.json)
+    set(text "{\n  \"SchemaVersion\": 1,\n  \"Name\": \"${name}\",\n  \"ComponentId\": \"${cid}\",\n  \"EntryPoint\": \"/bin/app\",\n  \"CmdArgs\": [],\n  \"Capabilities\": {},\n  \"ApplicationType\": \"RealTimeCapable\"\n}\n")
+    file(WRITE ${manifest}.new "${text}")
+    file(COPY_FILE ${manifest}.new ${manifest} ONLY_IF_DIFFERENT)
+    file(REMOVE ${manifest}.new)
+  endif()
+  execute_process(
+    COMMAND ${CMAKE_COMMAND} -E env XDG_DATA_HOME=${OUT_DIR}/home SOURCE_DATE_EPOCH=1735689600
+            ${EMU} image pack-rtapp --manifest ${manifest} --elf ${elf} -o ${OUT_DIR}/${name}.imagepackage
+            --key-seed mt3620-emu-sample-packages
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc EQUAL 0)
+    list(APPEND packed ${name})
+  elseif(err MATCHES "ApplicationType|RTApp|segment|entry|vector")
+    message(STATUS "sample_packages: ${name}: not an MT3620 RTApp, skipped: ${err}")
+  else()
+    message(FATAL_ERROR "sample_packages: ${name}: ${err}")
+  endif()
+endforeach()
+list(LENGTH packed n)
+message(STATUS "sample_packages: ${n} packages in ${OUT_DIR}")
