@@ -44,7 +44,7 @@ int show(pluton::Device& dev) {
     auto images = dev.installed();
     std::cout << fmt::format("Installed apps: {}\n", images.size());
     for (const auto& i : images)
-        std::cout << fmt::format("  {:<5} {}  version {}  {} ({})\n", i.core, i.component.str(), i.version, i.name, i.app_type);
+        std::cout << fmt::format("  {:<5} {}  version {}  {} ({})\n", i.core, i.component.toString(), i.version, i.name, i.app_type);
     auto counters = dev.rollbackCounters();
     if (!counters.empty()) {
         std::cout << "Anti-rollback:\n";
@@ -58,10 +58,10 @@ int install(pluton::Device& dev, const DeviceCliOptions& o) {
     if (!o.core.empty()) core = o.core;
     auto r = dev.install(o.package, core);
     if (r.previous_version)
-        std::cout << fmt::format("Updated {} '{}' on {}: version {} -> {}\n", r.image.component.str(), r.image.name,
+        std::cout << fmt::format("Updated {} '{}' on {}: version {} -> {}\n", r.image.component.toString(), r.image.name,
                                  r.image.core, *r.previous_version, r.image.version);
     else
-        std::cout << fmt::format("Installed {} '{}' version {} on {}\n", r.image.component.str(), r.image.name,
+        std::cout << fmt::format("Installed {} '{}' version {} on {}\n", r.image.component.toString(), r.image.name,
                                  r.image.version, r.image.core);
     return 0;
 }

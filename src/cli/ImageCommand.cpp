@@ -45,8 +45,8 @@ int show(const std::string& path) {
         if (s.tag == "ID") {
             std::cout << "  Section: Identity\n";
             printField("Image Type", imageTypeName(p.image_type));
-            printField("Component ID", p.component_id.str());
-            printField("Image ID", p.image_id.str());
+            printField("Component ID", p.component_id.toString());
+            printField("Image ID", p.image_id.toString());
         } else if (s.tag == "SG") {
             std::cout << "  Section: Signature\n";
             printField("Signing Type", p.signature->type == kSigningTypeEcdsaP256Sha256
@@ -103,7 +103,8 @@ Guid imageIdFor(const Guid& component, std::uint32_t version, const std::vector<
     auto h = pluton::sha256(in);
     Guid g;
     std::copy(h.begin(), h.begin() + 16, g.bytes.begin());
-    g.bytes[6] = static_cast<std::uint8_t>((g.bytes[6] & 0x0f) | 0x50);
+    // Guid bytes hold data3 little-endian: its version nibble is the high nibble of byte 7.
+    g.bytes[7] = static_cast<std::uint8_t>((g.bytes[7] & 0x0f) | 0x50);
     g.bytes[8] = static_cast<std::uint8_t>((g.bytes[8] & 0x3f) | 0x80);
     return g;
 }
@@ -150,7 +151,7 @@ int pack(const ImageOptions& o, bool rtapp) {
     }
     pluton::writeFileAtomic(o.output, bytes);
     std::cout << fmt::format("{}: {} '{}' component {} image {} version {}, {} bytes{}\n", o.output,
-                             rtapp ? "real-time app" : "application", p.name, p.component_id.str(), p.image_id.str(),
+                             rtapp ? "real-time app" : "application", p.name, p.component_id.toString(), p.image_id.toString(),
                              p.version, bytes.size(), o.unsigned_package ? " (unsigned)" : "");
     return 0;
 }

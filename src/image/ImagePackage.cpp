@@ -82,26 +82,6 @@ void putSection(std::vector<std::uint8_t>& o, const char* tag, const std::vector
 
 }  // namespace
 
-std::optional<Guid> Guid::parse(std::string_view t) {
-    if (t.size() != 36) return std::nullopt;
-    std::string hex;
-    for (std::size_t i = 0; i < t.size(); ++i) {
-        bool dash_pos = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash_pos != (t[i] == '-')) return std::nullopt;
-        if (!dash_pos) hex.push_back(t[i]);
-    }
-    auto bytes = pluton::fromHex(hex);
-    if (!bytes) return std::nullopt;
-    Guid g;
-    std::copy(bytes->begin(), bytes->end(), g.bytes.begin());
-    return g;
-}
-
-std::string Guid::str() const {
-    std::string h = pluton::toHex(bytes);
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
-}
-
 std::string imageTypeName(std::uint16_t type) {
     if (type == static_cast<std::uint16_t>(ImageType::Application)) return "Application";
     return fmt::format("Unknown ({})", type);

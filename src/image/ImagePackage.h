@@ -16,22 +16,14 @@
 #include <string_view>
 #include <vector>
 
-#include "image/ElfFile.h"  // ImageError
+#include "image/AppManifest.h"  // Guid
+#include "image/ElfFile.h"      // ImageError
 
 namespace mt3620 {
 
 namespace pluton {
 class EcKeyPair;
 }
-
-/// A GUID as written in manifests ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"); the 16 bytes are
-/// stored in the order the hex digits are written.
-struct Guid {
-    std::array<std::uint8_t, 16> bytes{};
-    static std::optional<Guid> parse(std::string_view text);
-    std::string str() const;
-    bool operator==(const Guid&) const = default;
-};
 
 /// Image types (the values of the Azure Sphere image type enumeration for the types the
 /// emulator handles; RTApps and HL apps are both "Application", told apart by their manifest).

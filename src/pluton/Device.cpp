@@ -1,7 +1,6 @@
 #include "pluton/Device.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -161,35 +160,12 @@ std::string keyThumbprint(std::span<const std::uint8_t> pub) {
 }
 
 ManifestIdentity readManifestIdentity(const std::string& name, std::span<const std::uint8_t> json) {
-    ManifestIdentity m;
-    YAML::Node root;
     try {
-        root = YAML::Load(std::string(json.begin(), json.end()));
-    } catch (const YAML::Exception& e) {
-        throw ImageError(fmt::format("{}: line {}: not valid JSON: {}", name, e.mark.line + 1, e.msg));
+        AppManifest m = AppManifest::parse(name, std::string_view(reinterpret_cast<const char*>(json.data()), json.size()));
+        return {m.componentId, m.name, appTypeName(m.type), m.entryPoint};
+    } catch (const ManifestError& e) {
+        throw ImageError(e.what());
     }
-    if (!root.IsMap()) throw ImageError(fmt::format("{}: expected a JSON object", name));
-    auto str = [&](const char* key, bool required) -> std::optional<std::string> {
-        YAML::Node n = root[key];
-        if (!n) {
-            if (required) throw ImageError(fmt::format("{}: missing field '{}'", name, key));
-            return std::nullopt;
-        }
-        if (!n.IsScalar()) throw ImageError(fmt::format("{}: field '{}' must be a string", name, key));
-        return n.as<std::string>();
-    };
-    std::string cid = *str("ComponentId", true);
-    auto g = Guid::parse(cid);
-    if (!g) throw ImageError(fmt::format("{}: field 'ComponentId': {}", name, guidError(cid)));
-    m.component = *g;
-    m.name = *str("Name", true);
-    if (auto t = str("ApplicationType", false)) {
-        if (*t != "Default" && *t != "RealTimeCapable")
-            throw ImageError(fmt::format("{}: field 'ApplicationType': '{}' (expected Default or RealTimeCapable)", name, *t));
-        m.app_type = *t;
-    }
-    if (auto e = str("EntryPoint", false)) m.entry_point = *e;
-    return m;
 }
 
 Device::Device(Device&&) noexcept = default;
@@ -271,7 +247,7 @@ VerifiedApp Device::verifyAndUnpack(const ImagePackage& pkg, const std::string& 
     ManifestIdentity m = readManifestIdentity(pkg.file_name + ": app_manifest.json", *manifest_bytes);
     if (m.component != pkg.component_id)
         throw SecurityError(fmt::format("{}: app_manifest.json ComponentId {} differs from the identity section's {}",
-                                        pkg.file_name, m.component.str(), pkg.component_id.str()));
+                                        pkg.file_name, m.component.toString(), pkg.component_id.toString()));
     app.app_type = m.app_type;
     app.entry_point = m.entry_point.starts_with('/') ? m.entry_point.substr(1) : m.entry_point;
     if (!app.files.find(app.entry_point))
@@ -290,7 +266,7 @@ VerifiedApp Device::verifyAndUnpack(const ImagePackage& pkg, const std::string& 
 VerifiedApp Device::loadPackage(const std::string& path, const std::string& core) {
     try {
         VerifiedApp app = verifyAndUnpack(ImagePackage::load(path), core);
-        pluton_->extend({core, app.package.component_id.str(), app.package.image_id.str(),
+        pluton_->extend({core, app.package.component_id.toString(), app.package.image_id.toString(),
                          Bytes(app.package.file_digest.begin(), app.package.file_digest.end())});
         return app;
     } catch (const std::exception& e) {
@@ -335,7 +311,7 @@ std::map<std::string, std::uint32_t> Device::rollbackCounters() const {
         std::istringstream in(line);
         std::string component, version;
         if (!(in >> component >> version)) f.fail(fmt::format("rollback entry '{}': expected component version", line));
-        out[requireGuid(f, component).str()] = requireNumber(f, version, "rollback version");
+        out[requireGuid(f, component).toString()] = requireNumber(f, version, "rollback version");
     }
     return out;
 }
@@ -343,7 +319,7 @@ std::map<std::string, std::uint32_t> Device::rollbackCounters() const {
 void Device::commitInstalled(const std::vector<InstalledImage>& images, const std::map<std::string, std::uint32_t>& counters) {
     StateFile f("installed", kFormat);
     for (const InstalledImage& i : images)
-        f.add("image", fmt::format("{} {} {} {} {} {} {}", i.core, i.component.str(), i.version, i.image_id.str(),
+        f.add("image", fmt::format("{} {} {} {} {} {} {}", i.core, i.component.toString(), i.version, i.image_id.toString(),
                                    i.package, i.app_type, i.name));
     for (const auto& [component, version] : counters) f.add("rollback", fmt::format("{} {}", component, version));
     f.write(dir_ / "installed.state");
@@ -364,7 +340,7 @@ Device::InstallResult Device::install(const std::string& path, const std::option
         ImagePackage pkg = ImagePackage::load(path);
         std::vector<InstalledImage> images = installed();
         auto counters = rollbackCounters();
-        const std::string cid = pkg.component_id.str();
+        const std::string cid = pkg.component_id.toString();
         auto existing = std::find_if(images.begin(), images.end(), [&](const auto& i) { return i.component == pkg.component_id; });
 
         // Which core: the one asked for, the one it already has, else the first free one.
@@ -447,14 +423,14 @@ std::vector<VerifiedApp> Device::bootInstalled(std::vector<std::string>* failure
             VerifiedApp app = verifyAndUnpack(ImagePackage::load(path), img.core);
             if (app.package.component_id != img.component || toHex(app.package.file_digest) + ".imagepackage" != img.package)
                 throw SecurityError(fmt::format("{}: the stored package is not the one installed (digest mismatch)", path));
-            if (app.package.version < counters[img.component.str()])
+            if (app.package.version < counters[img.component.toString()])
                 throw SecurityError(fmt::format("{}: version {} is below the anti-rollback counter {}", path,
-                                                app.package.version, counters[img.component.str()]));
-            pluton_->extend({img.core, img.component.str(), img.image_id.str(),
+                                                app.package.version, counters[img.component.toString()]));
+            pluton_->extend({img.core, img.component.toString(), img.image_id.toString(),
                              Bytes(app.package.file_digest.begin(), app.package.file_digest.end())});
             apps.push_back(std::move(app));
         } catch (const std::exception& e) {
-            errors_.record({0, {}, ErrorEvent::VerificationFailure, img.component.str(), img.core, e.what()});
+            errors_.record({0, {}, ErrorEvent::VerificationFailure, img.component.toString(), img.core, e.what()});
             if (failures) failures->push_back(e.what());
         }
     }
@@ -470,7 +446,7 @@ std::string Device::caCertificate() const {
 }
 
 std::vector<std::uint8_t> Device::readStorage(const Guid& component) const {
-    const fs::path path = dir_ / "storage" / (component.str() + ".state");
+    const fs::path path = dir_ / "storage" / (component.toString() + ".state");
     if (!fs::exists(path)) return {};
     StateFile f = StateFile::read(path, "storage", kFormat);
     auto data = fromHex(f.require("data"));
@@ -482,7 +458,7 @@ void Device::writeStorage(const Guid& component, std::span<const std::uint8_t> d
     ensureDirectory(dir_ / "storage");
     StateFile f("storage", kFormat);
     f.add("data", toHex(data));
-    f.write(dir_ / "storage" / (component.str() + ".state"));
+    f.write(dir_ / "storage" / (component.toString() + ".state"));
 }
 
 }  // namespace mt3620::pluton

@@ -141,8 +141,8 @@ private:
     Bytes developer_key_;
 };
 
-/// Reads the identity fields of an app manifest (app_manifest.json): the minimal reader the
-/// packager and the loader need (ComponentId, Name, ApplicationType, EntryPoint).
+/// The identity fields of an app manifest (app_manifest.json) that packaging and loading use,
+/// read with the full validating parser (image/AppManifest.h); its errors become ImageError.
 struct ManifestIdentity {
     Guid component;
     std::string name;

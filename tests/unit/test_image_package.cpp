@@ -109,14 +109,6 @@ TEST(ImagePackage, MalformedCorpusIsRefusedNamingSectionAndOffset) {
     EXPECT_GE(checked, 19);
 }
 
-TEST(ImagePackage, GuidParsing) {
-    EXPECT_TRUE(Guid::parse("0c0ffee0-1234-4abc-8def-000000000010"));
-    EXPECT_EQ(Guid::parse("0C0FFEE0-1234-4ABC-8DEF-000000000010")->str(), "0c0ffee0-1234-4abc-8def-000000000010");
-    EXPECT_FALSE(Guid::parse("0c0ffee0-1234-4abc-8def-00000000001"));
-    EXPECT_FALSE(Guid::parse("0c0ffee0x1234-4abc-8def-000000000010"));
-    EXPECT_FALSE(Guid::parse("0c0ffee0-1234-4abc-8def-00000000001g"));
-}
-
 TEST(AppArchive, RoundTripAndRejects) {
     AppArchive a;
     a.add("bin/app", {1, 2, 3});
