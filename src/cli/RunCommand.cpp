@@ -342,8 +342,11 @@ int runCommand(const RunOptions& o) {
     if (why == StopReason::Killed) return 0;
 
     int halted = 0;
-    for (const Load& l : loaded)
-        if (machine.halted(l.core)) ++halted;
+    for (const Load& l : loaded) {
+        if (!machine.halted(l.core)) continue;
+        ++halted;
+        if (boot) boot->reportCrash(l.name, machine.lastFault(l.core));  // an AppCrash error report
+    }
     if (halted && !o.keep_going) {
         logger->error("run: {} core{} halted on a fault (see the report above)", halted, halted > 1 ? "s" : "");
         return 3;

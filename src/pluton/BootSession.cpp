@@ -34,10 +34,12 @@ BootSession::RtApp BootSession::loadRtApp(const std::string& path, const std::st
         RtAppImage::fromBytes(path, bytes);  // the loader's rules, before it is measured
         device_.measureElf(path, bytes, core);
         logMeasurement();
+        loaded_[core] = path;
         return {core, path, std::move(bytes)};
     }
     VerifiedApp app = device_.loadPackage(path, core);
     logMeasurement();
+    loaded_[core] = app.package.component_id.toString();
     return {core, path + ":" + app.entry_point, app.executable()};
 }
 
@@ -57,9 +59,15 @@ std::vector<BootSession::RtApp> BootSession::installedRtApps() {
                        app.package.component_id.toString(), app.package.name);
             continue;
         }
+        loaded_[app.core] = app.package.component_id.toString();
         out.push_back({app.core, app.package.file_name + ":" + app.entry_point, app.executable()});
     }
     return out;
+}
+
+void BootSession::reportCrash(const std::string& core, const std::string& fault_report) {
+    std::string detail = fault_report.substr(0, fault_report.find('\n'));
+    device_.errors().record({0, {}, ErrorEvent::AppCrash, loaded_[core], core, detail.empty() ? "core halted" : detail});
 }
 
 }  // namespace mt3620::pluton

@@ -4,6 +4,7 @@
 // boots what `device install` put on the device when no image is given (docs/security.md).
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,11 +35,16 @@ public:
     /// The real-time apps installed on the device, verified and measured, with their cores.
     std::vector<RtApp> installedRtApps();
 
+    /// Records an AppCrash error report for the app loaded on `core` (the first line of the
+    /// fault report is the detail).
+    void reportCrash(const std::string& core, const std::string& fault_report);
+
     Device& device() { return device_; }
 
 private:
     void logMeasurement();
     Device device_;
+    std::map<std::string, std::string> loaded_;  // core -> what was loaded there
     std::shared_ptr<spdlog::logger> log_;
 };
 

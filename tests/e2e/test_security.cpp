@@ -219,3 +219,14 @@ TEST(SecurityE2E, SigkillDuringInstallLeavesOldOrNewImage) {
     EXPECT_GT(old_seen, 0);
     EXPECT_GT(new_seen, 0);
 }
+
+TEST(SecurityE2E, CrashOfAPackagedAppIsAnErrorReport) {
+    useBuildDataHome();
+    const std::string dir = freshDir("crash");
+    auto r = runEmu("run --no-board --time-limit 30ms --device " + dir + "/device --m4-0 " + kPackages +
+                    "/fault-null.imagepackage");
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    auto reports = runEmu("device error-report --device " + dir + "/device");
+    EXPECT_NE(reports.out.find("AppCrash"), std::string::npos) << reports.out;
+    EXPECT_NE(reports.out.find("Core:      m4-0"), std::string::npos) << reports.out;
+}
