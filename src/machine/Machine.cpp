@@ -31,15 +31,6 @@ SharedPeripherals::SharedPeripherals(Scheduler& scheduler, Log& log) : pins(&sch
         isu_uart[n] = std::make_unique<MtkUart>("ISU" + std::to_string(n), scheduler, log, kIsuUartSize);
         isu_uart[n]->tx.connect(&isu_capture[n]);
         isu_i2c[n] = std::make_unique<IsuI2c>("ISU" + std::to_string(n), scheduler, log);
-        IsuI2c* i2c = isu_i2c[n].get();
-        isu_i2c_dma_tx[n].port.push = [i2c](std::uint32_t v) { i2c->pushTx(static_cast<std::uint8_t>(v)); };
-        isu_i2c_dma_rx[n].port.pop = [i2c] {
-            std::uint8_t byte = 0;
-            i2c->popRx(byte);
-            return std::uint32_t{byte};
-        };
-        i2c->dma_tx_request.connect(&isu_i2c_dma_tx[n], isuDmaTx(n));
-        i2c->dma_rx_request.connect(&isu_i2c_dma_rx[n], isuDmaRx(n));
     }
 }
 
@@ -126,17 +117,12 @@ M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegi
         dma->connect(isuUartDmaRx(n), shared.isu_uart[n]->dma_rx);
     }
     for (unsigned n = 0; n < kIsuCount; ++n) {
-        // The SPI masters share these channels; they stream through FIXADDR (DREQ 0).
-        dma->connect(isuDmaTx(n), shared.isu_i2c_dma_tx[n].port);
-        dma->connect(isuDmaRx(n), shared.isu_i2c_dma_rx[n].port);
+        // ISU n's half-size channels: the I2C master's handshake ports. The SPI masters share
+        // these channels; they stream through FIXADDR (DREQ 0), which needs no port.
+        dma->connect(isuDmaTx(n), shared.isu_i2c[n]->dma_tx);
+        dma->connect(isuDmaRx(n), shared.isu_i2c[n]->dma_rx);
     }
     dma->connect(29, shared.adc->dma_rx);  // ADC RX virtual FIFO (reference 4.7)
-    // ISU n's half-size channels serve its I2C master. Its SPI master shares them (only one
-    // function per ISU is active, reference 4.4): a SPI model must share these ports' channels.
-    for (unsigned n = 0; n < kIsuCount; ++n) {
-        dma->connect(isuHalfSizeDmaTx(n), shared.isu_i2c[n]->dma_tx);
-        dma->connect(isuHalfSizeDmaRx(n), shared.isu_i2c[n]->dma_rx);
-    }
 
     // Per-core blocks are owned by their own core (reference section 5).
     const std::uint32_t own = coreBit(core_id);

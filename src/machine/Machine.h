@@ -22,7 +22,6 @@
 #include "machine/CoreId.h"
 #include "machine/Scheduler.h"
 #include "machine/SerialCapture.h"
-#include "periph/DmaPort.h"
 #include "periph/PinBank.h"
 
 namespace mt3620 {
@@ -65,9 +64,6 @@ constexpr std::uint32_t isuUartBase(unsigned n) { return isuBase(n) + 0x500; }
 constexpr unsigned isuUartIrq(unsigned n) { return 47 + 4 * n; }
 constexpr std::uint32_t isuI2cBase(unsigned n) { return isuBase(n) + 0x200; }
 constexpr unsigned isuI2cIrq(unsigned n) { return 44 + 4 * n; }
-/// The M4 DMA's half-size channels of ISU n's I2C and SPI (reference 4.4, 4.11).
-constexpr unsigned isuHalfSizeDmaTx(unsigned n) { return 2 * n; }
-constexpr unsigned isuHalfSizeDmaRx(unsigned n) { return 2 * n + 1; }
 /// M4 DMA virtual-FIFO channels of ISU n's UART (reference 4.4).
 constexpr unsigned isuUartDmaTx(unsigned n) { return 13 + 2 * n; }
 constexpr unsigned isuUartDmaRx(unsigned n) { return 14 + 2 * n; }
@@ -103,10 +99,6 @@ struct SharedPeripherals {
     std::array<std::unique_ptr<IsuI2c>, kIsuCount> isu_i2c;
     /// The I2C bus of ISU `name` ("ISU0".."ISU4"), or null.
     I2cBus* i2cBus(std::string_view name);
-    /// The I2C masters' DMA request lines as handshake ports for the M4 DMA's half-size
-    /// channels 2n (TX) and 2n + 1 (RX) (reference 4.4, 4.11).
-    std::array<DmaRequestInput, kIsuCount> isu_i2c_dma_tx;
-    std::array<DmaRequestInput, kIsuCount> isu_i2c_dma_rx;
 
     /// Maps every block into a core's bus and wires its interrupts to that core's NVIC.
     void attach(PeripheralBus& bus, Nvic& nvic);

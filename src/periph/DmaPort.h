@@ -19,8 +19,6 @@
 #include <functional>
 #include <vector>
 
-#include "periph/Signals.h"
-
 namespace mt3620 {
 
 class DmaPort {
@@ -45,29 +43,6 @@ public:
 
 private:
     std::vector<Listener*> listeners_;  // one channel per M4 core's DMA at most
-};
-
-/// A DmaPort for a peripheral that signals its DMA request as a level line (an IrqLine wired
-/// to this as its controller, e.g. IsuI2c::dma_tx_request): ready() is the line's level and a
-/// rising level is a request. The owner fills in port.push / port.pop.
-class DmaRequestInput : public IrqController {
-public:
-    DmaRequestInput() {
-        port.ready = [this] { return level_; };
-    }
-    DmaRequestInput(const DmaRequestInput&) = delete;
-    DmaRequestInput& operator=(const DmaRequestInput&) = delete;
-
-    void setIrqLevel(unsigned /*line*/, bool level) override {
-        const bool rising = level && !level_;
-        level_ = level;
-        if (rising) port.request();
-    }
-
-    DmaPort port;
-
-private:
-    bool level_ = false;
 };
 
 }  // namespace mt3620
