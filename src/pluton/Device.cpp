@@ -1,8 +1,14 @@
 #include "pluton/Device.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -99,6 +105,24 @@ EcKeyPair loadOrCreateCa(const std::optional<std::string>& seed, std::string& ca
         f.fail(e.what());
     }
 }
+
+/// Serialises installs and uninstalls of one device across processes (flock on DIR/.lock): the
+/// read-modify-write of installed.state must not interleave. A killed holder's lock goes with it.
+class StateLock {
+public:
+    explicit StateLock(const fs::path& dir) {
+        fd_ = ::open((dir / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0) throw StateError(fmt::format("{}: cannot open the lock file: {}", dir.string(), std::strerror(errno)));
+        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~StateLock() { ::close(fd_); }
+    StateLock(const StateLock&) = delete;
+    StateLock& operator=(const StateLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
 
 std::string readText(const fs::path& p) {
     auto b = readWholeFile(p);
@@ -337,6 +361,7 @@ void Device::collectUnusedPackages(const std::vector<InstalledImage>& images) {
 
 Device::InstallResult Device::install(const std::string& path, const std::optional<std::string>& core) {
     try {
+        StateLock lock(dir_);
         ImagePackage pkg = ImagePackage::load(path);
         std::vector<InstalledImage> images = installed();
         auto counters = rollbackCounters();
@@ -404,6 +429,7 @@ Device::InstallResult Device::install(const std::string& path, const std::option
 }
 
 bool Device::uninstall(const Guid& component) {
+    StateLock lock(dir_);
     auto images = installed();
     auto counters = rollbackCounters();
     std::size_t before = images.size();

@@ -230,3 +230,26 @@ TEST(SecurityE2E, CrashOfAPackagedAppIsAnErrorReport) {
     EXPECT_NE(reports.out.find("AppCrash"), std::string::npos) << reports.out;
     EXPECT_NE(reports.out.find("Core:      m4-0"), std::string::npos) << reports.out;
 }
+
+TEST(SecurityE2E, HighLevelAppPackageInstallsForTheA7) {
+    ::setenv("XDG_DATA_HOME", freshDir("hl-home").c_str(), 1);
+    const std::string dir = freshDir("hl");
+    const std::string src = std::string(SOURCE_DIR) + "/tests/data/packages/src";
+    auto pack = runEmu("image pack-application --manifest " + src + "/app_manifest.json --input " + src + "/app -o " + dir +
+                       "/hl.imagepackage --abi-version 15");
+    ASSERT_EQ(pack.exit_code, 0) << pack.err;
+    auto show = runEmu("image show " + dir + "/hl.imagepackage");
+    EXPECT_NE(show.out.find("Depends on:           ApplicationRuntime, version 15"), std::string::npos) << show.out;
+    EXPECT_NE(show.out.find("Application: corpus-app (Default)"), std::string::npos) << show.out;
+    // An HL app package is refused on an M4...
+    auto m4 = runEmu("run --no-board --time-limit 10ms --device " + dir + "/device --m4-0 " + dir + "/hl.imagepackage");
+    EXPECT_EQ(m4.exit_code, 2);
+    EXPECT_NE(m4.err.find("cannot run on m4-0"), std::string::npos) << m4.err;
+    // ...and installs for the A7.
+    auto inst = runEmu("device install " + dir + "/hl.imagepackage --device " + dir + "/device");
+    EXPECT_EQ(inst.exit_code, 0) << inst.err;
+    EXPECT_NE(inst.out.find("on a7"), std::string::npos) << inst.out;
+    auto show_dev = runEmu("device show --device " + dir + "/device");
+    EXPECT_NE(show_dev.out.find("a7    0c0ffee0-1234-4abc-8def-000000000010  version 1  corpus-app (Default)"),
+              std::string::npos) << show_dev.out;
+}
