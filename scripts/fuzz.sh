@@ -8,14 +8,15 @@ seconds="${1:-60}"
 cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz >/dev/null
 # Seed corpora from the project's own good and bad inputs.
-mkdir -p build-fuzz/corpus/{elf,board,scenario,gdb,manifest,package}
+mkdir -p build-fuzz/corpus/{elf,board,scenario,gdb,manifest,package,linux-elf}
 cp -f build/firmware/*.elf build-fuzz/corpus/elf/ 2>/dev/null || true
+find build/hl -maxdepth 1 -type f -perm -u+x -exec cp -f {} build-fuzz/corpus/linux-elf/ \; 2>/dev/null || true
 cp -f boards/*.yaml tests/data/boards/*.yaml build-fuzz/corpus/board/ 2>/dev/null || true
 cp -f tests/scenarios/*.yaml tests/data/scenarios/*.yaml tests/data/scenarios/bad/*.yaml build-fuzz/corpus/scenario/ 2>/dev/null || true
 cp -f tests/data/manifests/*.json build-fuzz/corpus/manifest/ 2>/dev/null || true
 cp -f tests/data/packages/*.imagepackage tests/data/packages/bad/*.imagepackage build-fuzz/corpus/package/ 2>/dev/null || true
 printf '$qSupported:multiprocess+;swbreak+#00' > build-fuzz/corpus/gdb/qsupported
-for pair in fuzz_elf:elf fuzz_board:board fuzz_scenario:scenario fuzz_gdb_packet:gdb fuzz_manifest:manifest fuzz_image_package:package; do
+for pair in fuzz_elf:elf fuzz_board:board fuzz_scenario:scenario fuzz_gdb_packet:gdb fuzz_manifest:manifest fuzz_image_package:package fuzz_linux_elf:linux-elf; do
     target="${pair%%:*}"; corpus="build-fuzz/corpus/${pair##*:}"
     if ! ./build-fuzz/"$target" -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=0 "$corpus" \
             > "build-fuzz/$target.log" 2>&1; then

@@ -16,6 +16,15 @@ TRIXIE_PKGS=(libunicorn-dev libcapstone-dev libmbedtls-dev)
 BOOKWORM_PKGS=(cmake ninja-build g++ pkg-config libspdlog-dev libcli11-dev libgtest-dev libgmock-dev
                libyaml-cpp-dev nlohmann-json3-dev gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch)
 
+# High-level (A7) apps: the musl dynamic loader and libc for armhf, the cross compiler that
+# builds tests/hl-programs, and qemu-arm as the reference (docs/hl-apps.md). Best effort: if
+# they cannot be installed, the A7 app tests are skipped with a message.
+HL_PKGS=(musl:armhf musl-dev:armhf gcc-arm-linux-gnueabihf qemu-user)
+hl_missing=()
+for p in "${HL_PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || hl_missing+=("$p")
+done
+
 missing=()
 for p in "${BOOKWORM_PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -35,9 +44,12 @@ for p in "${TRIXIE_PKGS[@]}"; do
     esac
 done
 
-[ ${#missing[@]} -eq 0 ] && [ ${#trixie_missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ ${#trixie_missing[@]} -eq 0 ] && [ ${#hl_missing[@]} -eq 0 ] && exit 0
 
-echo "setup: installing ${missing[*]} ${trixie_missing[*]}"
+echo "setup: installing ${missing[*]} ${trixie_missing[*]} ${hl_missing[*]}"
+if [ ${#hl_missing[@]} -gt 0 ] && ! dpkg --print-foreign-architectures | grep -qx armhf; then
+    $SUDO dpkg --add-architecture armhf
+fi
 export DEBIAN_FRONTEND=noninteractive
 if [ ${#trixie_missing[@]} -gt 0 ]; then
     if ! grep -rqs "trixie" /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -55,7 +67,8 @@ Pin: release n=trixie
 Pin-Priority: 1
 PIN
 fi
-$SUDO apt-get update -qq
+# A partial failure (e.g. one architecture's index mid-sync on the mirror) leaves the others usable.
+$SUDO apt-get update -qq || echo "setup: apt-get update reported errors; continuing with the indexes it got" >&2
 if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
@@ -63,5 +76,9 @@ if [ ${#trixie_missing[@]} -gt 0 ]; then
     args=()
     for p in "${trixie_missing[@]}"; do args+=("$p/trixie"); done
     $SUDO apt-get install -y -qq --no-install-recommends "${args[@]}" >/dev/null
+fi
+if [ ${#hl_missing[@]} -gt 0 ]; then
+    $SUDO apt-get install -y -qq --no-install-recommends "${hl_missing[@]}" >/dev/null ||
+        echo "setup: could not install ${hl_missing[*]}: the A7 (high-level app) tests will be skipped" >&2
 fi
 echo "setup: done"

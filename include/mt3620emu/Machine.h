@@ -116,6 +116,15 @@ public:
     /// Restarts a core's app from its image, as the OS does after a watchdog reset; `reason`
     /// goes to the log. Nothing happens on a core without an image.
     void restartCore(Core core, const std::string& reason = "restart requested");
+    /// Loads a high-level app onto the A7: a Linux ARM (musl) ELF run in user mode with the
+    /// emulator as its OS (docs/hl-apps.md). Its stdout and stderr are the serial stream "a7"
+    /// (serialOutput("a7"), onSerialOutput("a7", ...)). Error for an ELF the A7 cannot run.
+    void loadHlApp(const std::string& elf_path, const std::vector<std::string>& args = {},
+                   const std::vector<std::string>& env = {});
+    /// "running", "exited with code 3", "terminated by signal SIGSEGV (11)", "not loaded".
+    std::string hlAppStatus() const;
+    /// The A7 app's exit status once it ended (128 + signal number when killed), else nullopt.
+    std::optional<int> hlAppExitStatus() const;
 
     // --- Running ---------------------------------------------------------------------------
     /// Runs for a stretch of virtual time.

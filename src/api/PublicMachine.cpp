@@ -21,6 +21,7 @@
 #include "gdb/GdbServer.h"
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
+#include "os/HlProcess.h"
 #include "periph/AdcController.h"
 #include "periph/MtkUart.h"
 #include "periph/PwmController.h"
@@ -106,21 +107,24 @@ struct Machine::Impl {
     }
 
     struct Uart {
-        mt3620::MtkUart& uart;
+        mt3620::MtkUart* uart;  // null for "a7", the A7 app's stdout/stderr (output only)
+        mt3620::ByteOutput& tx;
         mt3620::SerialCapture& capture;
         std::size_t slot;
     };
     Uart uart(const std::string& name) {
+        if (name == "a7") return {nullptr, machine.a7Output(), machine.a7Capture(), kUartSlots};
         if (auto core = mt3620::parseCoreName(name); core && *core != mt3620::CoreId::A7) {
             mt3620::M4Subsystem& m = machine.m4(*core);
-            return {*m.debug_uart, m.debug_uart_capture, *core == mt3620::CoreId::M4_0 ? 0u : 1u};
+            return {m.debug_uart.get(), m.debug_uart->tx, m.debug_uart_capture, *core == mt3620::CoreId::M4_0 ? 0u : 1u};
         }
         if (name.size() == 4 && (name.starts_with("ISU") || name.starts_with("isu")) && name[3] >= '0' &&
             name[3] < static_cast<char>('0' + mt3620::kIsuCount)) {
             const unsigned n = static_cast<unsigned>(name[3] - '0');
-            return {*machine.shared().isu_uart[n], machine.shared().isu_capture[n], 2 + n};
+            return {machine.shared().isu_uart[n].get(), machine.shared().isu_uart[n]->tx, machine.shared().isu_capture[n],
+                    2 + n};
         }
-        throw Error("unknown UART '" + name + "' (use m4-0, m4-1 or ISU0-ISU4)");
+        throw Error("unknown UART '" + name + "' (use m4-0, m4-1, ISU0-ISU4 or a7)");
     }
     mt3620::Board& board() {
         if (!machine.board()) throw Error("no board is loaded (Options::bare_chip)");
@@ -169,9 +173,10 @@ struct Machine::Impl {
     };
     void write(const std::string& name, const std::string& bytes) {
         Uart u = uart(name);
+        if (!u.uart) throw Error("'a7' is the A7 app's output stream: it takes no input");
         Writer& w = writers[u.slot];
         if (!w.timer) {
-            mt3620::MtkUart* target = &u.uart;
+            mt3620::MtkUart* target = u.uart;
             w.timer = std::make_unique<mt3620::EventTimer>(machine.scheduler(), "write-serial " + name, [&w, target] {
                 target->receiveByte(static_cast<std::uint8_t>(w.bytes[w.sent++]));
                 if (w.pending() > 0) w.timer->armAfter(target->characterTime());
@@ -193,7 +198,7 @@ struct Machine::Impl {
     // Things that point at the machine are declared after it.
     mt3620::EventTimer run_end{machine.scheduler(), "run end", [] {}};
     std::list<std::unique_ptr<mt3620::EventTimer>> actions;
-    std::array<Writer, kUartSlots> writers;
+    std::array<Writer, kUartSlots + 1> writers;  // + "a7" (never written)
     std::vector<std::unique_ptr<mt3620::gdb::GdbServer>> gdb_servers;
     std::vector<mt3620::gdb::GdbServer*> gdb_server_ptrs;
 };
@@ -235,6 +240,26 @@ void Machine::loadRtApp(Core core, const std::string& name, const std::vector<st
     } catch (const std::exception& e) {
         throw Error(e.what());
     }
+}
+
+void Machine::loadHlApp(const std::string& elf_path, const std::vector<std::string>& args,
+                        const std::vector<std::string>& env) {
+    try {
+        impl_->machine.loadHlApp(mt3620::os::HlAppSpec{elf_path, args, env});
+    } catch (const std::exception& e) {
+        throw Error(e.what());
+    }
+}
+
+std::string Machine::hlAppStatus() const {
+    const mt3620::os::HlProcess* p = impl_->machine.hlApp();
+    return p ? p->statusLine() : "not loaded";
+}
+
+std::optional<int> Machine::hlAppExitStatus() const {
+    const mt3620::os::HlProcess* p = impl_->machine.hlApp();
+    if (!p || p->status() == mt3620::os::HlProcess::Status::Running) return std::nullopt;
+    return p->exitCode();
 }
 
 void Machine::restartCore(Core core, const std::string& reason) { impl_->machine.restartCore(toCore(core), reason); }
@@ -293,7 +318,7 @@ std::size_t Machine::serialWritePending(const std::string& uart) const {
 void Machine::onSerialOutput(const std::string& uart, std::function<void(char, Picoseconds)> listener) {
     Impl::Uart u = impl_->uart(uart);
     impl_->serial_listeners.push_back(std::make_unique<FunctionByteSink>(std::move(listener)));
-    u.uart.tx.connect(impl_->serial_listeners.back().get());
+    u.tx.connect(impl_->serial_listeners.back().get());
 }
 
 // --- Pins and board devices ------------------------------------------------------------------

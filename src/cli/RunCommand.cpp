@@ -178,6 +178,10 @@ int fail(spdlog::logger& log, const std::string& message) {
 void addRunOptions(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--m4-0", o.m4_0, "Real-time app for M4 core 0: an ELF or a signed .imagepackage")->check(CLI::ExistingFile);
     cmd.add_option("--m4-1", o.m4_1, "Real-time app for M4 core 1: an ELF or a signed .imagepackage")->check(CLI::ExistingFile);
+    cmd.add_option("--a7", o.a7, "High-level app for the A7: a Linux ARM (musl) ELF; its arguments follow --")
+        ->check(CLI::ExistingFile);
+    cmd.add_option("--a7-env", o.a7_env, "An environment variable NAME=VALUE for the A7 app; repeatable");
+    cmd.add_option("a7-args", o.a7_args, "Arguments of the A7 app (after --)");
     cmd.add_option("--device", o.device, "Device state directory: verify packages against it; with no --m4-0/--m4-1, boot its installed apps");
     cmd.add_option("--device-seed", o.device_seed, "Create a new device's keys from this seed (reproducible runs)");
     cmd.add_flag("--production", o.production, "Production mode: accept only packages signed by trust-store keys");
@@ -206,8 +210,8 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
 
 int runCommand(const RunOptions& o) {
     auto logger = makeLogger(o.trace ? "trace" : o.log_level);
-    if (o.m4_0.empty() && o.m4_1.empty() && o.device.empty())
-        return fail(*logger, "run: nothing to run: give --m4-0 and/or --m4-1, or --device with installed apps");
+    if (o.m4_0.empty() && o.m4_1.empty() && o.device.empty() && o.a7.empty())
+        return fail(*logger, "run: nothing to run: give --a7, --m4-0 and/or --m4-1, or --device with installed apps");
 
     std::optional<Picoseconds> limit;
     if (!o.time_limit.empty()) {
@@ -290,6 +294,13 @@ int runCommand(const RunOptions& o) {
         }
         if (loaded.empty()) return fail(*logger, "run: the device has no real-time app that passed secure boot (see above)");
     }
+    if (!o.a7.empty()) {
+        try {
+            machine.loadHlApp(o.a7, o.a7_args, o.a7_env);
+        } catch (const mt3620emu::Error& e) {
+            return fail(*logger, std::string("cannot load a7 app: ") + e.what());
+        }
+    }
 
     // UART routing: files where asked, the terminal otherwise.
     std::map<std::string, std::string> files;
@@ -298,21 +309,25 @@ int runCommand(const RunOptions& o) {
         std::string core = "m4-0", path = spec;
         if (eq != std::string::npos) {
             core = spec.substr(0, eq);
-            if (core != "m4-0" && core != "m4-1")
-                return fail(*logger, "run: --uart-out '" + spec + "': unknown core '" + core + "' (use m4-0 or m4-1)");
+            if (core != "m4-0" && core != "m4-1" && core != "a7")
+                return fail(*logger, "run: --uart-out '" + spec + "': unknown core '" + core + "' (use a7, m4-0 or m4-1)");
             path = spec.substr(eq + 1);
         }
         files[core] = path;
     }
-    const bool prefix = loaded.size() > 1;
-    for (const Load& l : loaded) {
-        auto it = files.find(l.name);
+    // The A7 app's stdout/stderr is the stream "a7", routed like a debug UART.
+    std::vector<std::string> streams;
+    for (const Load& l : loaded) streams.push_back(l.name);
+    if (!o.a7.empty()) streams.push_back("a7");
+    const bool prefix = streams.size() > 1;
+    for (const std::string& name : streams) {
+        auto it = files.find(name);
         if (it != files.end()) {
             auto sink = std::make_shared<FileSink>(it->second);
             if (!sink->ok()) return fail(*logger, "run: --uart-out: cannot open '" + it->second + "' for writing");
-            route(machine, l.name, sink);
+            route(machine, name, sink);
         } else {
-            route(machine, l.name, std::make_shared<TerminalSink>(prefix ? std::string(l.name) + "| " : ""));
+            route(machine, name, std::make_shared<TerminalSink>(prefix ? name + "| " : ""));
         }
     }
 
@@ -340,6 +355,11 @@ int runCommand(const RunOptions& o) {
     std::fflush(stdout);
     machine.log("info", "machine", std::string("stopped: ") + mt3620emu::describe(why));
     if (why == StopReason::Killed) return 0;
+    if (!o.a7.empty()) {
+        machine.log("info", "a7", "app " + machine.hlAppStatus());
+        // With only the A7, the emulator exits as the app did (128 + signal when killed).
+        if (loaded.empty() && machine.hlAppExitStatus()) return *machine.hlAppExitStatus();
+    }
 
     int halted = 0;
     for (const Load& l : loaded) {

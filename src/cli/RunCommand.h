@@ -9,6 +9,9 @@ namespace mt3620::cli {
 struct RunOptions {
     std::string m4_0;
     std::string m4_1;
+    std::string a7;                    // high-level app (Linux ARM ELF) for the A7 (docs/hl-apps.md)
+    std::vector<std::string> a7_args;  // its arguments (after --)
+    std::vector<std::string> a7_env;   // its environment, NAME=VALUE
     std::string time_limit;
     std::vector<std::string> uart_out;
     std::string log_level = "info";

@@ -116,7 +116,17 @@ ElfFile ElfFile::parse(std::string name, std::vector<std::uint8_t> bytes) {
     return f;
 }
 
-void ElfFile::parseHeader() {
+ElfFile ElfFile::parseLinux(std::string name, std::vector<std::uint8_t> bytes) {
+    ElfFile f;
+    f.name_ = std::move(name);
+    f.bytes_ = std::move(bytes);
+    f.parseHeader(/*accept_dyn=*/true);
+    f.parseProgramHeaders();
+    f.parseSections();
+    return f;
+}
+
+void ElfFile::parseHeader(bool accept_dyn) {
     std::span<const std::uint8_t> b = bytes_;
     const std::size_t size = b.size();
     if (size == 0) fail("file is empty (0 bytes): not an ELF file");
@@ -145,7 +155,12 @@ void ElfFile::parseHeader() {
                          elf::kEhdrSize, size));
     }
     const std::uint16_t type = rd16(b, 0x10);
-    if (type != elf::kEtExec) {
+    type_ = type;
+    if (accept_dyn && type != elf::kEtExec && type != elf::kEtDyn) {
+        fail(fmt::format("e_type {} at offset 0x10: file is {}, not an executable (ET_EXEC, 2, or ET_DYN, 3)",
+                         type, typeName(type)));
+    }
+    if (!accept_dyn && type != elf::kEtExec) {
         fail(fmt::format("e_type {} at offset 0x10: file is {}, not an executable (ET_EXEC, 2)",
                          type, typeName(type)));
     }

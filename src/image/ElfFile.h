@@ -35,6 +35,7 @@ constexpr std::uint8_t kClass32 = 1;    // ELFCLASS32
 constexpr std::uint8_t kData2Lsb = 1;   // ELFDATA2LSB
 constexpr std::uint8_t kEvCurrent = 1;  // EV_CURRENT
 constexpr std::uint16_t kEtExec = 2;    // ET_EXEC
+constexpr std::uint16_t kEtDyn = 3;     // ET_DYN (shared object, PIE executable)
 constexpr std::uint16_t kEmArm = 40;    // EM_ARM
 
 constexpr std::uint32_t kPtNull = 0;
@@ -134,6 +135,9 @@ class ElfFile {
 public:
     /// Parses `bytes`. `name` is used only in error messages (normally the path).
     static ElfFile parse(std::string name, std::vector<std::uint8_t> bytes);
+    /// Like parse(), but also accepts ET_DYN (a position-independent executable or a shared
+    /// object such as the musl dynamic loader): what the Linux loader takes (src/os).
+    static ElfFile parseLinux(std::string name, std::vector<std::uint8_t> bytes);
     /// readFileBytes(path) then parse(path, ...).
     static ElfFile load(const std::string& path);
 
@@ -141,6 +145,7 @@ public:
     std::span<const std::uint8_t> bytes() const { return bytes_; }
 
     std::uint32_t entry() const { return entry_; }
+    std::uint16_t type() const { return type_; }  // e_type: elf::kEtExec or (parseLinux) kEtDyn
     std::uint32_t flags() const { return flags_; }  // e_flags (ARM EABI version, float ABI)
 
     const std::vector<ElfProgramHeader>& programHeaders() const { return phdrs_; }
@@ -164,7 +169,7 @@ public:
 
 private:
     ElfFile() = default;
-    void parseHeader();
+    void parseHeader(bool accept_dyn = false);
     void parseProgramHeaders();
     void parseSections();
     [[noreturn]] void fail(const std::string& what) const;
@@ -172,6 +177,7 @@ private:
     std::string name_;
     std::vector<std::uint8_t> bytes_;
     std::uint32_t entry_ = 0;
+    std::uint16_t type_ = 0;
     std::uint32_t flags_ = 0;
     std::uint32_t phoff_ = 0;
     std::uint16_t phentsize_ = 0;

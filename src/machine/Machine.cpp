@@ -5,6 +5,7 @@
 
 #include "board/AnalogInput.h"
 #include "board/Board.h"
+#include "os/HlProcess.h"
 #include "periph/AdcController.h"
 #include "periph/ClockControl.h"
 #include "periph/Eint.h"
@@ -150,6 +151,7 @@ Machine::Machine(MachineConfig config)
     log_.setTimeSource(&scheduler_);
     scheduler_.setDeadlineListener([this](Picos t) { onTimerArmed(t); });
     shared_ = std::make_unique<SharedPeripherals>(scheduler_, log_);
+    a7_output_.connect(&a7_capture_);
     m4_[0] = std::make_unique<M4Subsystem>(CoreId::M4_0, scheduler_, log_, a7_ram_, *shared_);
     m4_[1] = std::make_unique<M4Subsystem>(CoreId::M4_1, scheduler_, log_, a7_ram_, *shared_);
     for (auto& m : m4_) {
@@ -168,7 +170,18 @@ M4Subsystem& Machine::m4(CoreId core) {
     throw std::invalid_argument("not an M4 core: " + std::string(coreName(core)));
 }
 
-std::vector<Core*> Machine::cores() { return {&m4_[0]->core, &m4_[1]->core}; }
+std::vector<Core*> Machine::cores() {
+    if (a7_) return {&m4_[0]->core, &m4_[1]->core, &a7_->core()};
+    return {&m4_[0]->core, &m4_[1]->core};
+}
+
+os::HlProcess& Machine::loadHlApp(const os::HlAppSpec& spec) {
+    if (a7_) throw std::logic_error("an app is already loaded on the A7");
+    auto process = std::make_unique<os::HlProcess>(scheduler_, log_, a7_output_);
+    process->load(spec);
+    a7_ = std::move(process);
+    return *a7_;
+}
 
 void Machine::loadRtApp(CoreId core_id, const RtAppImage& image) {
     M4Subsystem& m = m4(core_id);

@@ -40,6 +40,10 @@ class I2cBus;
 class M4Dma;
 class Board;
 struct BoardDescription;
+namespace os {
+class HlProcess;
+struct HlAppSpec;
+}  // namespace os
 
 /// Memory map constants (reference section 2.1).
 constexpr std::uint32_t kA7RamBase = 0x8000'0000;
@@ -169,6 +173,16 @@ public:
     SharedPeripherals& shared() { return *shared_; }
     PinBank& pins() { return shared_->pins; }
 
+    /// Loads a high-level app (a Linux ARM ELF, DESIGN.md 3.5) onto the A7 and starts it; the
+    /// A7 then takes part in the round-robin. Throws ImageError for an ELF the A7 cannot run.
+    os::HlProcess& loadHlApp(const os::HlAppSpec& spec);
+    /// The A7's app, or null if none was loaded.
+    os::HlProcess* hlApp() { return a7_.get(); }
+    /// Everything the A7 app wrote to stdout/stderr, as the serial-like stream "a7".
+    SerialCapture& a7Capture() { return a7_capture_; }
+    /// The A7 app's output stream (connect terminals and files before or after loading).
+    ByteOutput& a7Output() { return a7_output_; }
+
     /// The M4 subsystem of core M4_0 or M4_1.
     M4Subsystem& m4(CoreId core);
     /// Every core slot that exists (the A7 slot is reserved for high-level apps).
@@ -190,6 +204,9 @@ private:
     std::unique_ptr<SharedPeripherals> shared_;
     std::unique_ptr<Board> board_;
     std::array<std::unique_ptr<M4Subsystem>, 2> m4_;
+    SerialCapture a7_capture_;
+    ByteOutput a7_output_;              // feeds a7_capture_ and the caller's sinks
+    std::unique_ptr<os::HlProcess> a7_;  // after its output: destroyed first
     Core* running_ = nullptr;
     Picos round_target_ = 0;  // where the current round of core runs ends
     std::function<void()> round_hook_;

@@ -1,0 +1,118 @@
+#pragma once
+// The Cortex-A7 application core running one Linux user-space process (DESIGN.md 3.5): a
+// Unicorn ARM engine (Cortex-A7 model, ARM and Thumb-2, VFPv4/NEON) in User mode, with the
+// emulator as the kernel. SVC #0 comes to `on_syscall`; guest faults stop the core with a
+// signal report. Time passes one instruction per cycle at 500 MHz, counted per translated
+// block as on the M4s (DESIGN.md 3.3), and the core takes part in the machine's deterministic
+// round-robin. A core waiting in a syscall (nanosleep, epoll_wait, a blocking read) sleeps
+// like WFI: it does not execute and its time follows the machine's until wake().
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cpu/Core.h"
+#include "machine/Scheduler.h"
+
+struct uc_struct;
+
+namespace mt3620 {
+
+class CortexA7 : public Core {
+public:
+    static constexpr std::uint64_t kHz = 500'000'000;
+    static constexpr Picos kPicosPerInstruction = kPicosPerSecond / kHz;
+
+    CortexA7(Scheduler& scheduler, Log& log);
+    ~CortexA7() override;
+    CortexA7(const CortexA7&) = delete;
+    CortexA7& operator=(const CortexA7&) = delete;
+
+    uc_struct* engine() { return uc_; }
+
+    /// Enters User mode with VFP/NEON usable (CPACR cp10/cp11 full access, FPEXC.EN, as the
+    /// kernel leaves them), TPIDRURO 0, r0-r12 zero, and starts at `pc` (Thumb if bit 0).
+    void start(std::uint32_t pc, std::uint32_t sp);
+
+    std::uint32_t reg(int uc_reg) const;
+    void setReg(int uc_reg, std::uint32_t value);
+    /// TPIDRURO, the user read-only thread ID register musl reads for TLS (set_tls).
+    void setThreadPointer(std::uint32_t value);
+    std::uint32_t threadPointer() const;
+    bool thumb() const;
+
+    /// Called for SVC #0 with PC after the SVC instruction (r7 = number, r0-r6 = arguments).
+    std::function<void()> on_syscall;
+    /// Re-executes the SVC when the core next runs (a blocking syscall that must retry).
+    void restartSyscall();
+    /// Sleeps until `deadline` (kNever: until wake()), stopping the engine at once.
+    void sleepUntil(Picos deadline);
+    void wake();
+    Picos wakeDeadline() const { return wake_.armed() ? wake_.deadline() : kNever; }
+    /// Stops for good: the process exited or died of a signal (`report` says how).
+    void halt(std::string report);
+    /// A guest fault in the last run, as a signal number and a one-line description.
+    struct Fault {
+        int signal = 0;  // 0: none
+        std::uint32_t address = 0;
+        std::uint32_t pc = 0;
+        std::string what;
+    };
+    /// Called when the guest faults (SIGSEGV, SIGILL, SIGBUS, SIGTRAP); the process decides.
+    std::function<void(const Fault&)> on_fault;
+    /// Forgets cached instruction counts (code was unmapped or changed).
+    void flushCode();
+
+    // Core
+    CoreId id() const override { return CoreId::A7; }
+    CoreState state() const override { return state_; }
+    void runUntil(Picos t) override;
+    void shortenQuantum(Picos t) override;
+    std::uint64_t instructions() const override { return cycles_; }
+    const std::string& faultReport() const override { return report_; }
+    Picos now() const override { return base_time_ + (cycles_ - base_cycles_) * kPicosPerInstruction; }
+
+private:
+    static void onBlock(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user);
+    static void onInterrupt(uc_struct* uc, std::uint32_t intno, void* user);
+    static bool onInvalidMemory(uc_struct* uc, int type, std::uint64_t address, int size, std::int64_t value,
+                                void* user);
+    std::uint32_t countBlock(std::uint32_t address, std::uint32_t size);
+    void stopEngine();
+    void updateStopCycles();
+    void faultFromEngineError(int err);
+
+    Scheduler& scheduler_;
+    Log& log_;
+    uc_struct* uc_ = nullptr;
+    CoreState state_ = CoreState::Empty;
+    EventTimer wake_;
+    std::string report_;
+
+    // Instruction counts per block: a direct-mapped cache of (block address, size) -> count,
+    // filled on a miss by decoding ARM (4 bytes each) or Thumb-2 (2 or 4 bytes) instructions.
+    struct CountEntry {
+        std::uint32_t address = 0xffffffff;
+        std::uint32_t size = 0;
+        std::uint32_t count = 0;
+    };
+    static constexpr std::size_t kCountCacheSize = 1u << 14;
+    std::vector<CountEntry> counts_;
+
+    std::uint64_t cycles_ = 0;
+    std::uint64_t base_cycles_ = 0;
+    Picos base_time_ = 0;
+    Picos target_ = 0;
+    std::uint64_t stop_cycles_ = 0;
+    bool executing_ = false;
+    bool stop_requested_ = false;
+    std::uint32_t block_addr_ = 0;
+    struct BadAccess {
+        bool valid = false;
+        int type = 0;
+        std::uint32_t address = 0;
+    } bad_access_;
+    Fault pending_fault_;
+};
+
+}  // namespace mt3620
