@@ -85,7 +85,14 @@ struct UartTerminalEndpoint {};
 struct UartLoopbackEndpoint {
     std::string peer;  // "ISU1"
 };
-using UartEndpointSpec = std::variant<UartTcpEndpoint, UartFileEndpoint, UartTerminalEndpoint, UartLoopbackEndpoint>;
+/// A host pseudo-terminal (/dev/pts/N, logged) that a terminal program or pyserial opens: its
+/// bytes go to the UART's RX, the UART's TX bytes come out of it.
+struct UartPtyEndpoint {
+    std::string link;      // when not empty: a symbolic link to the pty made here (board-file relative)
+    bool realtime = true;  // as for tcp
+};
+using UartEndpointSpec =
+    std::variant<UartTcpEndpoint, UartFileEndpoint, UartTerminalEndpoint, UartLoopbackEndpoint, UartPtyEndpoint>;
 
 /// Something on the lines of a chip UART (board file `type: uart`).
 struct UartSpec : DeviceSpecBase {

@@ -11,13 +11,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <fstream>
 
 #include "board/BoardError.h"
+#include "board/PtyEndpoint.h"
+#include "board/UartLink.h"
 #include "common/Log.h"
 #include "periph/MtkUart.h"
 
@@ -25,7 +25,7 @@ namespace mt3620 {
 
 namespace {
 
-constexpr std::string_view kKinds = "tcp, file, terminal, loopback";
+constexpr std::string_view kKinds = "tcp, file, terminal, loopback, pty";
 
 /// A `true` / `false` field.
 bool boolean(FieldReader& f, std::string_view key, bool default_value) {
@@ -46,27 +46,22 @@ void checkUartName(FieldReader& f, std::string_view key, const std::string& name
 std::string rxResource(const std::string& uart) { return "uart " + uart + " rx"; }
 std::string rxDescribed(const std::string& uart) { return uart + "'s RX line"; }
 
-[[noreturn]] void failDevice(const UartSpec& spec, const std::string& reason) {
-    throw BoardError(fmt::format("device '{}' (line {}): {}", spec.name, spec.line, reason));
+/// A path field, relative to the board file's folder.
+std::string boardPath(FieldReader& f, std::string_view key) {
+    std::filesystem::path path = f.string(key);
+    if (path.is_relative() && !f.context().base_dir.empty()) path = f.context().base_dir / path;
+    return path.string();
 }
 
 MtkUart& findUart(const UartSpec& spec, BoardWiring& wiring, const std::string& name) {
     MtkUart* uart = wiring.uart ? wiring.uart(name) : nullptr;
-    if (!uart) failDevice(spec, fmt::format("UART '{}' is not available on this machine", name));
+    if (!uart) failUartDevice(spec, fmt::format("UART '{}' is not available on this machine", name));
     return *uart;
 }
 
 }  // namespace
 
-// --- Links: one per endpoint kind ------------------------------------------------------------
-
-class UartEndpoint::Link {
-public:
-    virtual ~Link() = default;
-    virtual std::string_view kind() const = 0;
-    virtual unsigned port() const { return 0; }
-    virtual bool connected() const { return false; }
-};
+// --- Links: one per endpoint kind (the interface is in UartLink.h, pty in PtyEndpoint.cpp) -----
 
 namespace {
 
@@ -77,10 +72,10 @@ public:
     TcpLink(const UartSpec& spec, const UartTcpEndpoint& tcp, MtkUart& uart, BoardWiring& wiring, Counters& counters)
         : uart_(uart), log_(wiring.log), scheduler_(wiring.scheduler), counters_(counters), who_(spec.name),
           realtime_(tcp.realtime),
-          poll_timer_(wiring.scheduler, "uart " + spec.name + " poll", [this] { poll(); }),
-          rx_timer_(wiring.scheduler, "uart " + spec.name + " rx", [this] { deliver(); }) {
+          rx_(wiring.scheduler, "uart " + spec.name + " rx", uart, counters.to_uart),
+          poll_timer_(wiring.scheduler, "uart " + spec.name + " poll", [this] { poll(); }) {
         listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (listen_fd_ < 0) failDevice(spec, fmt::format("cannot create a socket: {}", std::strerror(errno)));
+        if (listen_fd_ < 0) failUartDevice(spec, fmt::format("cannot create a socket: {}", std::strerror(errno)));
         int one = 1;
         ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         sockaddr_in addr{};
@@ -90,7 +85,7 @@ public:
         if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 1) != 0) {
             int err = errno;
             ::close(listen_fd_);
-            failDevice(spec, fmt::format("cannot listen on 127.0.0.1:{}: {}", tcp.port, std::strerror(err)));
+            failUartDevice(spec, fmt::format("cannot listen on 127.0.0.1:{}: {}", tcp.port, std::strerror(err)));
         }
         socklen_t len = sizeof addr;
         ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -123,43 +118,15 @@ public:
 
 private:
     void poll() {
-        if (realtime_) pace();
+        if (realtime_) pacer_.pace(scheduler_.now(), client_fd_ >= 0 ? client_fd_ : listen_fd_);
         service();
         poll_timer_.armAfter(UartEndpoint::kPollPeriod);
-    }
-
-    /// Waits until real time has caught up with virtual time, or the socket has something.
-    void pace() {
-        using Clock = std::chrono::steady_clock;
-        constexpr Picos kMaxLag = 100 * kPicosPerMilli;  // real time ahead: forget more than this
-        const Clock::time_point real_now = Clock::now();
-        const Picos virt_now = scheduler_.now();
-        if (!anchored_) {
-            anchored_ = true;
-            real_anchor_ = real_now;
-            virt_anchor_ = virt_now;
-            return;
-        }
-        const Picos virt = virt_now - virt_anchor_;
-        Picos real = static_cast<Picos>(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(real_now - real_anchor_).count()) * kPicosPerNano;
-        if (real > virt + kMaxLag) {
-            // The firmware ran slower than real time; do not let it race to catch up later.
-            real_anchor_ += std::chrono::nanoseconds((real - virt - kMaxLag) / kPicosPerNano);
-            real = virt + kMaxLag;
-        }
-        if (virt <= real) return;
-        const Picos wait = std::min<Picos>(virt - real, kMaxLag);
-        pollfd pfd{client_fd_ >= 0 ? client_fd_ : listen_fd_, POLLIN, 0};
-        timespec ts{static_cast<time_t>(wait / kPicosPerSecond), static_cast<long>((wait % kPicosPerSecond) / kPicosPerNano)};
-        ::ppoll(&pfd, 1, &ts, nullptr);
     }
 
     void service() {
         if (client_fd_ < 0) accept();
         if (client_fd_ >= 0) receive();
         flushTx();
-        if (!rx_queue_.empty() && !rx_timer_.armed()) rx_timer_.armAfter(uart_.characterTime());
     }
 
     void accept() {
@@ -175,12 +142,11 @@ private:
 
     void receive() {
         // Read only what the RX side can take soon; the rest waits in the socket (TCP flow control).
-        constexpr std::size_t kMaxQueued = 64 * 1024;
         char buf[512];
-        while (rx_queue_.size() < kMaxQueued) {
+        while (!rx_.full()) {
             ssize_t n = ::recv(client_fd_, buf, sizeof buf, MSG_DONTWAIT);
             if (n > 0) {
-                rx_queue_.insert(rx_queue_.end(), buf, buf + n);
+                rx_.push(buf, static_cast<std::size_t>(n));
                 continue;
             }
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
@@ -208,15 +174,6 @@ private:
         tx_pending_.clear();
     }
 
-    /// One received byte reaches the RX pin per character time, as on the wire.
-    void deliver() {
-        if (rx_queue_.empty()) return;
-        uart_.receiveByte(rx_queue_.front());
-        rx_queue_.pop_front();
-        ++counters_.to_uart;
-        if (!rx_queue_.empty()) rx_timer_.armAfter(uart_.characterTime());
-    }
-
     MtkUart& uart_;
     Log& log_;
     Scheduler& scheduler_;
@@ -226,13 +183,10 @@ private:
     int listen_fd_ = -1;
     int client_fd_ = -1;
     unsigned port_ = 0;
-    std::deque<std::uint8_t> rx_queue_;
     std::string tx_pending_;
-    bool anchored_ = false;
-    std::chrono::steady_clock::time_point real_anchor_;
-    Picos virt_anchor_ = 0;
+    RealTimePacer pacer_;
+    RxFeed rx_;
     EventTimer poll_timer_;
-    EventTimer rx_timer_;
 };
 
 class FileLink : public UartEndpoint::Link, public ByteSink {
@@ -240,7 +194,7 @@ public:
     FileLink(const UartSpec& spec, const UartFileEndpoint& file, MtkUart& uart, Counters& counters)
         : counters_(counters),
           out_(file.path, std::ios::binary | (file.append ? std::ios::app : std::ios::trunc)) {
-        if (!out_) failDevice(spec, fmt::format("cannot open '{}' for writing: {}", file.path, std::strerror(errno)));
+        if (!out_) failUartDevice(spec, fmt::format("cannot open '{}' for writing: {}", file.path, std::strerror(errno)));
         uart.tx.connect(this);
     }
     std::string_view kind() const override { return "file"; }
@@ -310,7 +264,7 @@ UartSpec UartEndpoint::parse(FieldReader& fields) {
     checkUartName(fields, "uart", spec.uart);
     FieldReader ep = fields.map("endpoint");
     std::vector<std::string_view> given;
-    for (std::string_view k : {"tcp", "file", "terminal", "loopback"})
+    for (std::string_view k : {"tcp", "file", "terminal", "loopback", "pty"})
         if (ep.has(k)) given.push_back(k);
     if (given.size() != 1)
         ep.failHere(fmt::format("endpoint must name exactly one of: {}", kKinds));
@@ -322,14 +276,20 @@ UartSpec UartEndpoint::parse(FieldReader& fields) {
         spec.endpoint = tcp;
     } else if (kind == "file") {
         UartFileEndpoint file;
-        std::filesystem::path path = ep.string("file");
-        if (path.is_relative() && !ep.context().base_dir.empty()) path = ep.context().base_dir / path;
-        file.path = path.string();
+        file.path = boardPath(ep, "file");
         file.append = boolean(ep, "append", false);
         spec.endpoint = file;
     } else if (kind == "terminal") {
         if (!boolean(ep, "terminal", true)) ep.fail("terminal", "endpoint.terminal: false connects nothing; give true");
         spec.endpoint = UartTerminalEndpoint{};
+    } else if (kind == "pty") {
+        UartPtyEndpoint pty;
+        const std::string value = ep.string("pty");
+        if (value == "false")
+            ep.fail("pty", "endpoint.pty: false connects nothing; give true, or a path for a link to the pseudo-terminal");
+        if (value != "true") pty.link = boardPath(ep, "pty");
+        pty.realtime = boolean(ep, "realtime", true);
+        spec.endpoint = pty;
     } else {
         UartLoopbackEndpoint loop;
         loop.peer = ep.string("loopback");
@@ -347,7 +307,10 @@ std::vector<ResourceClaim> UartEndpoint::claims(const Spec& spec) {
     // Only something that drives a UART's RX line needs it alone; several devices may listen
     // to what a UART transmits (a file and a terminal, say).
     std::vector<ResourceClaim> out;
-    if (const auto* tcp = std::get_if<UartTcpEndpoint>(&spec.endpoint)) {
+    if (const auto* pty = std::get_if<UartPtyEndpoint>(&spec.endpoint)) {
+        out.push_back({rxResource(spec.uart), rxDescribed(spec.uart), true, "uart"});
+        if (!pty->link.empty()) out.push_back({"file " + pty->link, fmt::format("file '{}'", pty->link), true, "endpoint"});
+    } else if (const auto* tcp = std::get_if<UartTcpEndpoint>(&spec.endpoint)) {
         out.push_back({rxResource(spec.uart), rxDescribed(spec.uart), true, "uart"});
         if (tcp->port != 0) {
             std::string port = fmt::format("TCP port {}", tcp->port);
@@ -382,6 +345,9 @@ UartEndpoint::UartEndpoint(const Spec& spec, BoardWiring& wiring) : BoardDevice(
         std::unique_ptr<Link> operator()(const UartLoopbackEndpoint& e) const {
             return std::make_unique<LoopbackLink>(uart, findUart(spec, wiring, e.peer), counters);
         }
+        std::unique_ptr<Link> operator()(const UartPtyEndpoint& e) const {
+            return makePtyLink(spec, e, uart, wiring, counters);
+        }
     };
     link_ = std::visit(Maker{spec, uart, wiring, counters_}, spec.endpoint);
 }
@@ -391,5 +357,6 @@ UartEndpoint::~UartEndpoint() = default;
 std::string_view UartEndpoint::endpointKind() const { return link_->kind(); }
 unsigned UartEndpoint::port() const { return link_->port(); }
 bool UartEndpoint::clientConnected() const { return link_->connected(); }
+const std::string& UartEndpoint::ptyName() const { return link_->hostPath(); }
 
 }  // namespace mt3620

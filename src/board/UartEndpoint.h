@@ -10,6 +10,9 @@
 //                               the file already holds); nothing is received
 //   endpoint: {terminal: true}  transmitted bytes written to standard output
 //   endpoint: {loopback: ISU1}  two ISU UARTs cross-connected, each TX to the other's RX
+//   endpoint: {pty: true}       a host pseudo-terminal (/dev/pts/N, logged) for screen, picocom
+//                               or pyserial; `pty: path` also makes a symbolic link to it there
+//                               (src/board/PtyEndpoint.h)
 //
 // TCP and virtual time. A TCP endpoint polls its socket from an EventTimer every kPollPeriod of
 // virtual time. That keeps the machine from stopping as "idle" while firmware sleeps in WFI
@@ -18,7 +21,8 @@
 // time from running ahead of real (wall-clock) time: it waits, in ppoll() on the socket, until
 // real time has caught up or the client sends something. So a person or a test has time to
 // connect and type, and `--time-limit 5s` lasts about five real seconds when the firmware is
-// idle. Firmware that runs slower than real time is never held back.
+// idle. Firmware that runs slower than real time is never held back. A pty endpoint polls and
+// paces the same way.
 //
 // The UART model outlives the board (the Machine owns both); the device connects to the UART's
 // `tx` output, which cannot be disconnected.
@@ -46,7 +50,7 @@ public:
     static Spec parse(FieldReader& fields);
     static std::vector<ResourceClaim> claims(const Spec& spec);
 
-    /// How often a TCP endpoint looks at its socket, in virtual time.
+    /// How often a TCP or pty endpoint looks at its socket or pseudo-terminal, in virtual time.
     static constexpr Picos kPollPeriod = kPicosPerMilli;
 
     /// Finds the UART(s) through wiring.uart; opens the file or the listening socket. Throws
@@ -58,12 +62,14 @@ public:
 
     /// "ISU0".
     const std::string& uart() const { return uart_name_; }
-    /// "tcp", "file", "terminal" or "loopback".
+    /// "tcp", "file", "terminal", "loopback" or "pty".
     std::string_view endpointKind() const;
     /// The TCP port actually listened on (useful with `tcp: 0`); 0 for other endpoints.
     unsigned port() const;
-    /// A TCP client is connected.
+    /// A TCP client is connected; a program has the pty open.
     bool clientConnected() const;
+    /// The pty's device ("/dev/pts/7"); empty for other endpoints.
+    const std::string& ptyName() const;
     /// Bytes the UART transmitted to this endpoint (loopback: both directions).
     std::uint64_t bytesFromUart() const { return counters_.from_uart; }
     /// Bytes this endpoint delivered to the UART's RX (loopback: both directions).
