@@ -39,6 +39,8 @@ public:
         for (Listener* l : listeners_) l->dmaRequested();
     }
     void addListener(Listener* l) { listeners_.push_back(l); }
+    /// A channel that goes away first (its DMA is destroyed before the peripheral) unhooks.
+    void removeListener(Listener* l) { std::erase(listeners_, l); }
     bool connected() const { return !listeners_.empty(); }
 
 private:

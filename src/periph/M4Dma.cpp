@@ -48,6 +48,12 @@ struct M4Dma::Channel : DmaPort::Listener {
           timeout(scheduler, owner.name() + ".ch" + std::to_string(c) + ".timeout",
                   [this] { dma.onFifoTimeout(*this); }) {}
 
+    ~Channel() override {
+        if (port) port->removeListener(this);
+    }
+    Channel(const Channel&) = delete;
+    Channel& operator=(const Channel&) = delete;
+
     void dmaRequested() override { dma.kick(*this); }
 
     std::uint32_t con() const { return con_reg->value; }
@@ -182,6 +188,7 @@ void M4Dma::defineGlobals() {
 
 void M4Dma::connect(unsigned channel, DmaPort& port) {
     if (channel >= kChannelCount) return;
+    if (channels_[channel]->port) channels_[channel]->port->removeListener(channels_[channel].get());
     channels_[channel]->port = &port;
     port.addListener(channels_[channel].get());
 }

@@ -104,7 +104,8 @@ public:
 
     /// The address space the channels read and write (set up by the machine).
     DmaBusView& memory() { return memory_; }
-    /// Wires a peripheral's handshake port to a channel (e.g. ISU0 UART TX to channel 13).
+    /// Wires a peripheral's handshake port to a channel (e.g. ISU0 UART TX to channel 13). The
+    /// port must outlive this DMA or be rewired; the channel unhooks itself when destroyed.
     void connect(unsigned channel, DmaPort& port);
 
     /// Interrupt output: high while any channel has an INTSTA bit set.

@@ -129,7 +129,9 @@ protected:
     MtkUart uart{"ISU0", scheduler, log, 0x100};
     WordSink sink;
     ByteCapture line;
-    M4Dma dma{"m4-0.DMA", scheduler, log, [] { return kHclk; }};
+    AdcController adc{"ADC-CONTROLLER-0", scheduler, log};
+    DmaPort fake_port;
+    M4Dma dma{"m4-0.DMA", scheduler, log, [] { return kHclk; }};  // after the ports it serves
 };
 
 // --- Memory to memory ------------------------------------------------------------------------
@@ -269,7 +271,7 @@ TEST_F(M4DmaTest, HalfSizeStreamsWordsIntoAFixedRegister) {
 
 TEST_F(M4DmaTest, HalfSizeHandshakeIsPacedByThePeripheral) {
     // A peripheral with a 4-byte RX FIFO that the test fills (I2C master reads, for instance).
-    DmaPort port;
+    DmaPort& port = fake_port;
     std::vector<std::uint8_t> fifo;
     port.ready = [&] { return !fifo.empty(); };
     port.pop = [&] {
@@ -454,7 +456,6 @@ TEST_F(M4DmaTest, VffAlertAndUartOverrunWhenTheRingStaysFull) {
 // --- ADC virtual FIFO (channel 29) ----------------------------------------------------------
 
 TEST_F(M4DmaTest, AdcSamplesFlowIntoTheChannel29Ring) {
-    AdcController adc("ADC-CONTROLLER-0", scheduler, log);
     adc.setChannelSource(0, [](Picos) { return 1.25; });
     dma.connect(29, adc.dma_rx);
     const std::uint32_t ring = kSysram + 0xC00;
