@@ -132,3 +132,21 @@ TEST(AppArchive, RoundTripAndRejects) {
         EXPECT_NE(std::string(e.what()).find("payload at offset 0xe"), std::string::npos) << e.what();
     }
 }
+
+TEST(ImagePackage, ABitFlipInEveryByteIsParsedSafelyAndNeverVerifies) {
+    auto home = pluton_test::freshDataHome();
+    auto dev = pluton::Device::open({pluton_test::freshDir("device").string(), std::string("corpus"), false});
+    auto good = readBinaryFile(kPackages + "/good.imagepackage");
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        for (int bit : {static_cast<int>(i % 8)}) {  // one bit per byte, a different one each time
+            auto bad = good;
+            bad[i] ^= static_cast<std::uint8_t>(1u << bit);
+            try {
+                std::string why = dev.verify(ImagePackage::parse("flip", bad));
+                EXPECT_NE(why, "") << "byte " << i << " bit " << bit << " was accepted";
+            } catch (const ImageError&) {
+                // Refused by the parser: fine.
+            }
+        }
+    }
+}
