@@ -5,9 +5,9 @@
 namespace mt3620 {
 
 Board::Board(const BoardDescription& description, PinBank& pins, Log& log, Scheduler& scheduler,
-             UartLookup uarts, I2cBusLookup i2c)
+             UartLookup uarts, I2cBusLookup i2c, SpiBusLookup spi_buses)
     : name_(description.board) {
-    BoardWiring wiring{pins, log, scheduler, std::move(uarts), std::move(i2c)};
+    BoardWiring wiring{pins, log, scheduler, std::move(uarts), std::move(i2c), std::move(spi_buses)};
     for (const DeviceSpec& spec : description.devices) devices_.push_back(deviceTypeOf(spec).build(spec, wiring));
 }
 

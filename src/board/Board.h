@@ -32,9 +32,9 @@ public:
 
     /// Creates the devices in file order (buttons drive their idle level at once). `uarts`
     /// finds the chip's UARTs for UART endpoints (Machine::loadBoard passes the ISU UARTs),
-    /// `i2c` the ISUs' I2C buses for I2C devices.
+    /// `i2c` the ISUs' I2C buses for I2C devices, `spi_buses` their SPI buses for SPI devices.
     Board(const BoardDescription& description, PinBank& pins, Log& log, Scheduler& scheduler,
-          UartLookup uarts = {}, I2cBusLookup i2c = {});
+          UartLookup uarts = {}, I2cBusLookup i2c = {}, SpiBusLookup spi_buses = {});
     ~Board();
 
     const std::string& name() const { return name_; }

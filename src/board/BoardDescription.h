@@ -133,10 +133,40 @@ struct I2cRegisterFileSpec : DeviceSpecBase {
     std::vector<std::uint8_t> reset;     // reset value of each register (size entries)
 };
 
+// --- SPI devices: each on one chip-select line of an ISU's SPI master ---
+struct SpiWiringSpec {
+    std::string bus;  // "ISU1": the name app manifests use ("SpiMaster": ["ISU1"])
+    unsigned chip_select = 0;
+};
+
+/// A JEDEC SPI NOR flash (board file `type: spi-nor-flash`).
+struct SpiNorFlashSpec : DeviceSpecBase {
+    SpiWiringSpec spi;
+    std::uint32_t size = 0;      // bytes: a power of two, 64 KiB .. 16 MiB
+    std::uint32_t jedec_id = 0;  // manufacturer, memory type, capacity (RDID's three bytes)
+    std::string file;            // where the contents persist (resolved); empty: not kept
+    Picos page_program_time = 0;
+    Picos sector_erase_time = 0;  // 4 KiB
+    Picos block_erase_time = 0;   // 64 KiB
+    Picos chip_erase_time = 0;
+    Picos status_write_time = 0;
+};
+
+/// A generic SPI device with byte registers (board file `type: spi-register-file`).
+struct SpiRegisterFileSpec : DeviceSpecBase {
+    struct Register {
+        std::uint8_t address = 0;  // 0..127
+        std::uint8_t reset_value = 0;
+        bool read_only = false;
+    };
+    SpiWiringSpec spi;
+    std::vector<Register> registers;  // sorted by address, no address twice
+};
+
 /// One device of the board. A new device type adds its spec here and registers itself in
 /// DeviceRegistry.cpp.
 using DeviceSpec = std::variant<LedSpec, ButtonSpec, AnalogSpec, UartSpec, Lsm6ds3Spec, Lsm6dsoSpec,
-                                I2cRegisterFileSpec>;
+                                I2cRegisterFileSpec, SpiNorFlashSpec, SpiRegisterFileSpec>;
 
 struct BoardDescription {
     std::string file;  // where it was read from, for messages

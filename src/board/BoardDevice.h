@@ -14,11 +14,14 @@ class Log;
 class Scheduler;
 class MtkUart;
 class I2cBus;
+class SpiBus;
 
 /// Finds a UART of the chip by the name manifests use ("ISU0"); null if there is none.
 using UartLookup = std::function<MtkUart*(std::string_view name)>;
 /// Finds the I2C bus of an ISU by the name manifests use ("ISU2"); null if there is none.
 using I2cBusLookup = std::function<I2cBus*(std::string_view name)>;
+/// Finds the SPI bus of an ISU by the name manifests use ("ISU1"); null if there is none.
+using SpiBusLookup = std::function<SpiBus*(std::string_view name)>;
 
 /// The parts of the machine a board device connects to.
 struct BoardWiring {
@@ -27,6 +30,7 @@ struct BoardWiring {
     Scheduler& scheduler;
     UartLookup uart = {};  // empty when the board is built without a machine
     I2cBusLookup i2c = {};  // likewise
+    SpiBusLookup spi = {};  // likewise
 };
 
 /// Something a device occupies on the board, for the board file's conflict check: a pad

@@ -8,6 +8,8 @@
 #include "board/I2cRegisterFile.h"
 #include "board/Led.h"
 #include "board/Lsm6dsx.h"
+#include "board/SpiNorFlash.h"
+#include "board/SpiRegisterFile.h"
 #include "board/UartEndpoint.h"
 
 namespace mt3620 {
@@ -23,6 +25,8 @@ const std::vector<DeviceType>& deviceTypes() {
             DeviceType::of<Lsm6ds3Device>(),
             DeviceType::of<Lsm6dsoDevice>(),
             DeviceType::of<I2cRegisterFile>(),
+            DeviceType::of<SpiNorFlash>(),
+            DeviceType::of<SpiRegisterFile>(),
         };
         std::sort(t.begin(), t.end(), [](const DeviceType& a, const DeviceType& b) { return a.name < b.name; });
         return t;

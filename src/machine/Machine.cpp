@@ -15,6 +15,7 @@
 #include "periph/IrqConfig.h"
 #include "periph/IsuI2c.h"
 #include "periph/M4Dma.h"
+#include "periph/IsuSpi.h"
 #include "periph/MtkUart.h"
 #include "periph/Watchdog.h"
 
@@ -32,6 +33,7 @@ SharedPeripherals::SharedPeripherals(Scheduler& scheduler, Log& log) : pins(&sch
         isu_uart[n] = std::make_unique<MtkUart>("ISU" + std::to_string(n), scheduler, log, kIsuUartSize);
         isu_uart[n]->tx.connect(&isu_capture[n]);
         isu_i2c[n] = std::make_unique<IsuI2c>("ISU" + std::to_string(n), scheduler, log);
+        isu_spi[n] = std::make_unique<IsuSpi>("ISU" + std::to_string(n), scheduler, log);
     }
 }
 
@@ -44,6 +46,12 @@ I2cBus* SharedPeripherals::i2cBus(std::string_view name) {
 MtkUart* SharedPeripherals::uart(std::string_view name) {
     for (auto& u : isu_uart)
         if (u->name() == name) return u.get();
+    return nullptr;
+}
+
+SpiBus* SharedPeripherals::spiBus(std::string_view name) {
+    for (auto& s : isu_spi)
+        if (s->bus().name() == name) return &s->bus();
     return nullptr;
 }
 
@@ -60,6 +68,8 @@ void SharedPeripherals::attach(PeripheralBus& bus, Nvic& nvic) {
         isu_uart[n]->irq.connect(&nvic, isuUartIrq(n));
         bus.map(isuI2cBase(n), *isu_i2c[n]);
         isu_i2c[n]->irq.connect(&nvic, isuI2cIrq(n));
+        bus.map(isuSpiBase(n), *isu_spi[n]);
+        isu_spi[n]->irq.connect(&nvic, isuSpiIrq(n));
     }
 }
 
@@ -69,6 +79,7 @@ void SharedPeripherals::reset() {
     adc->reset();
     for (auto& u : isu_uart) u->reset();
     for (auto& i2c : isu_i2c) i2c->reset();
+    for (auto& s : isu_spi) s->reset();
 }
 
 M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegion& a7_ram,
@@ -218,7 +229,8 @@ Board& Machine::loadBoard(const BoardDescription& description) {
     if (board_) throw std::logic_error("a board is already loaded");
     board_ = std::make_unique<Board>(description, shared_->pins, log_, scheduler_,
                                      [this](std::string_view name) { return shared_->uart(name); },
-                                     [this](std::string_view name) { return shared_->i2cBus(name); });
+                                     [this](std::string_view name) { return shared_->i2cBus(name); },
+                                     [this](std::string_view name) { return shared_->spiBus(name); });
     for (AnalogInput* in : board_->analogInputs()) shared_->adc->setChannelSource(in->channel(), in->waveform());
     log_.debug("machine", "board {} with {} device{}", board_->name(), board_->devices().size(),
               board_->devices().size() == 1 ? "" : "s");

@@ -27,6 +27,8 @@
 namespace mt3620 {
 
 class MtkUart;
+class IsuSpi;
+class SpiBus;
 class GptTimer;
 class ClockControl;
 class Watchdog;
@@ -74,6 +76,9 @@ constexpr unsigned isuUartDmaRx(unsigned n) { return 14 + 2 * n; }
 /// M4 DMA half-size channels of ISU n's I2C and SPI masters (reference 4.4).
 constexpr unsigned isuDmaTx(unsigned n) { return 2 * n; }
 constexpr unsigned isuDmaRx(unsigned n) { return 2 * n + 1; }
+/// ISU n's SPI master (reference 4.6): ISU base + 0x300, IRQ 45 + 4n.
+constexpr std::uint32_t isuSpiBase(unsigned n) { return isuBase(n) + 0x300; }
+constexpr unsigned isuSpiIrq(unsigned n) { return 45 + 4 * n; }
 
 struct MachineConfig {
     std::shared_ptr<spdlog::logger> logger;  // null: warnings to stderr
@@ -103,6 +108,10 @@ struct SharedPeripherals {
     std::array<std::unique_ptr<IsuI2c>, kIsuCount> isu_i2c;
     /// The I2C bus of ISU `name` ("ISU0".."ISU4"), or null.
     I2cBus* i2cBus(std::string_view name);
+    /// The ISU SPI masters; each one's bus is named "ISU0".."ISU4" like the ISU.
+    std::array<std::unique_ptr<IsuSpi>, kIsuCount> isu_spi;
+    /// The SPI bus of the ISU called `name` ("ISU0".."ISU4"), or null.
+    SpiBus* spiBus(std::string_view name);
 
     /// Maps every block into a core's bus and wires its interrupts to that core's NVIC.
     void attach(PeripheralBus& bus, Nvic& nvic);

@@ -122,8 +122,9 @@ TEST(BoardFileTest, MissingFileIsNamed) {
 }
 
 TEST(BoardFileTest, RegistryKnowsTheTypes) {
-    ASSERT_EQ(deviceTypes().size(), 7u);
+    ASSERT_EQ(deviceTypes().size(), 9u);
     EXPECT_EQ(deviceTypes()[0].name, "analog");  // sorted, as error messages list them
+    for (std::size_t i = 1; i < deviceTypes().size(); ++i) EXPECT_LT(deviceTypes()[i - 1].name, deviceTypes()[i].name);
     EXPECT_NE(findDeviceType("led"), nullptr);
     EXPECT_EQ(findDeviceType("buzzer"), nullptr);
     EXPECT_EQ(deviceTypeOf(DeviceSpec(ButtonSpec{})).name, "button");
@@ -163,7 +164,7 @@ const BadBoard kBadBoards[] = {
     {"bad-chip.yaml", "bad-chip.yaml:2: ", "chip 'mt7688' is not supported (only mt3620)"},
     {"bad-devices-not-list.yaml", "bad-devices-not-list.yaml:3: ", "devices must be a list"},
     {"bad-unknown-type.yaml", "bad-unknown-type.yaml:5: ",
-     "device 'beeper': unknown device type 'buzzer' (known: analog, button, i2c-register-file, led, lsm6ds3, lsm6dso, uart)"},
+     "device 'beeper': unknown device type 'buzzer' (known: analog, button, i2c-register-file, led, lsm6ds3, lsm6dso, spi-nor-flash, spi-register-file, uart)"},
     {"bad-missing-field.yaml", "bad-missing-field.yaml:4: ", "device 'L': missing required field 'pin'"},
     {"bad-missing-name.yaml", "bad-missing-name.yaml:4: ", "device #1: missing required field 'name'"},
     {"bad-unknown-field.yaml", "bad-unknown-field.yaml:7: ",
