@@ -7,7 +7,7 @@
 //  3. The same workload built for QEMU's mps2-an386 (compute-bench-qemu.elf) under
 //     qemu-system-arm, timed wall-clock: emulator/qemu time ratio and MIPS for both.
 //
-// Usage: mt3620-bench [--firmware-dir DIR] [--only compute|idle|gdb|qemu]...
+// Usage: mt3620-bench [--firmware-dir DIR] [--only compute|idle|gdb|qemu|firewall]... (firewall: only when asked)
 // Exit status: 0 when every figure was measured (and checksums matched), 1 otherwise.
 #include <sys/wait.h>
 
@@ -93,10 +93,19 @@ struct ComputeResult {
     double host_seconds = 0;
 };
 
-std::optional<ComputeResult> benchCompute(const std::string& fw_dir, const std::string& expected) {
+std::optional<ComputeResult> benchCompute(const std::string& fw_dir, const std::string& expected,
+                                          const AppManifest* manifest = nullptr) {
     const std::string elf = fw_dir + "/compute-bench.elf";
     Machine machine;
-    machine.loadRtApp(CoreId::M4_0, RtAppImage::load(elf));
+    if (manifest) {
+        // Firewall rules in force: the app owns some blocks, the other core others, A7 RAM closed.
+        machine.loadRtApp(CoreId::M4_0, RtAppImage::load(elf), *manifest);
+        machine.firewall().claim(CoreId::M4_1, AppManifest::parse("other.json", R"({"SchemaVersion":1,"Name":"other",
+            "ComponentId":"00000000-0000-0000-0000-000000000002","EntryPoint":"/bin/app","ApplicationType":"RealTimeCapable",
+            "Capabilities":{"Gpio":[12],"Uart":["ISU1"]}})"));
+    } else {
+        machine.loadRtApp(CoreId::M4_0, RtAppImage::load(elf));
+    }
     M4Subsystem& m4 = machine.m4(CoreId::M4_0);
 
     // Checked between quanta: only look at the text when a new line has arrived.
@@ -293,10 +302,29 @@ bool benchQemu(const std::string& fw_dir, const std::string& expected, const std
 }
 
 int usage(const char* argv0) {
-    std::fprintf(stderr, "usage: %s [--firmware-dir DIR] [--only compute|idle|gdb|qemu]...\n", argv0);
+    std::fprintf(stderr, "usage: %s [--firmware-dir DIR] [--only compute|idle|gdb|qemu|firewall]...\n", argv0);
     return 2;
 }
 
+// The firewall's cost: the compute figure with and without manifest rules, alternating runs, the
+// best of three each (docs/firewall.md: the allowed path has no firewall code).
+bool benchFirewall(const std::string& fw_dir, const std::string& expected) {
+    const AppManifest app = AppManifest::parse("compute.json", R"({"SchemaVersion":1,"Name":"compute-bench",
+        "ComponentId":"00000000-0000-0000-0000-000000000001","EntryPoint":"/bin/app","ApplicationType":"RealTimeCapable",
+        "Capabilities":{"Gpio":[0,8],"Uart":["ISU0"],"Adc":["ADC-CONTROLLER-0"]}})");
+    double best_plain = 0, best_rules = 0;
+    for (int round = 0; round < 3; ++round) {
+        auto plain = benchCompute(fw_dir, expected);
+        auto rules = benchCompute(fw_dir, expected, &app);
+        if (!plain || !rules) return false;
+        best_plain = std::max(best_plain, double(plain->instructions) / plain->host_seconds / 1e6);
+        best_rules = std::max(best_rules, double(rules->instructions) / rules->host_seconds / 1e6);
+    }
+    const double cost = (best_plain - best_rules) / best_plain * 100.0;
+    std::printf("firewall cost: compute-bench best of 3: %.0f MIPS without rules, %.0f MIPS with rules = %+.1f%% (target < 5%%)\n",
+                best_plain, best_rules, cost);
+    return cost < 5.0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -308,7 +336,8 @@ int main(int argc, char** argv) {
             fw_dir = argv[++i];
         } else if (arg == "--only" && i + 1 < argc) {
             const std::string what = argv[++i];
-            if (what != "compute" && what != "idle" && what != "qemu" && what != "gdb") return usage(argv[0]);
+            if (what != "compute" && what != "idle" && what != "qemu" && what != "gdb" && what != "firewall")
+                return usage(argv[0]);
             only.insert(what);
         } else {
             return usage(argv[0]);
@@ -341,6 +370,7 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
         }
         if (want("qemu")) ok = benchQemu(fw_dir, expected, emu) && ok;
+        if (!only.empty() && want("firewall")) ok = benchFirewall(fw_dir, expected) && ok;
     } catch (const std::exception& e) {
         std::printf("mt3620-bench: error: %s\n", e.what());
         return 1;

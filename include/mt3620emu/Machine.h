@@ -60,6 +60,9 @@ struct Options {
     bool trace = false;
     /// Longest stretch of virtual time one core runs before the other takes a turn.
     Picoseconds quantum = us(200);
+    /// What an access to a peripheral another core owns does (apps loaded with a manifest):
+    /// "fault" (precise BusFault), "log" (ignored, logged) or "off" (docs/firewall.md).
+    std::string firewall = "fault";
 };
 
 struct SerialLine {
@@ -113,6 +116,11 @@ public:
     /// The same for an ELF image held in memory (e.g. unpacked from a verified image package);
     /// `name` stands for the file in messages.
     void loadRtApp(Core core, const std::string& name, const std::vector<std::uint8_t>& elf);
+    /// Loads an RTApp with its manifest, which assigns the app's peripherals to the core
+    /// (docs/firewall.md). `path` is an ELF or an app directory (app_manifest.json and the ELF
+    /// its EntryPoint names); `manifest_path` may be empty for an app directory. Throws Error
+    /// when the manifest is bad or claims a peripheral another core holds.
+    void loadRtApp(Core core, const std::string& path, const std::string& manifest_path);
     /// Restarts a core's app from its image, as the OS does after a watchdog reset; `reason`
     /// goes to the log. Nothing happens on a core without an image.
     void restartCore(Core core, const std::string& reason = "restart requested");

@@ -22,6 +22,7 @@
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
 #include "os/HlProcess.h"
+#include "machine/RtAppLoader.h"
 #include "periph/AdcController.h"
 #include "periph/MtkUart.h"
 #include "periph/PwmController.h"
@@ -77,6 +78,9 @@ constexpr std::size_t kUartSlots = 2 + mt3620::kIsuCount;
 
 struct Machine::Impl {
     explicit Impl(const Options& o) : machine(makeConfig(o)) {
+        auto mode = mt3620::parseFirewallMode(o.firewall);
+        if (!mode) throw Error("firewall mode '" + o.firewall + "': expected fault, log or off");
+        machine.setFirewallMode(*mode);
         if (o.bare_chip) return;
         try {
             if (!o.board_yaml.empty()) machine.loadBoard(mt3620::BoardFile::parse(o.board_name, o.board_yaml));
@@ -226,9 +230,11 @@ Machine::~Machine() = default;
 Machine::Machine(Machine&&) noexcept = default;
 Machine& Machine::operator=(Machine&&) noexcept = default;
 
-void Machine::loadRtApp(Core core, const std::string& elf_path) {
+void Machine::loadRtApp(Core core, const std::string& elf_path) { loadRtApp(core, elf_path, ""); }
+
+void Machine::loadRtApp(Core core, const std::string& path, const std::string& manifest_path) {
     try {
-        impl_->machine.loadRtApp(toCore(core), mt3620::RtAppImage::load(elf_path));
+        mt3620::loadRtAppFromPath(impl_->machine, toCore(core), path, manifest_path);
     } catch (const std::exception& e) {
         throw Error(e.what());
     }

@@ -28,7 +28,27 @@ void PeripheralBus::addWindow(std::uint32_t base, std::uint32_t size) {
     windows_.push_back(Window{this, base, size});
 }
 
+void PeripheralBus::setOwnersInRange(std::uint32_t base, std::uint32_t size, std::uint32_t owners) {
+    for (Mapping& m : mappings_)
+        if (m.base >= base && m.base - base < size) m.owners = owners;
+}
+
 void PeripheralBus::attach(uc_struct* uc) {
+    // Cut the windows at the boundaries; each piece is one Unicorn MMIO region whose callback
+    // offset is relative to the piece, so each piece gets its own Window record.
+    std::vector<Window> pieces;
+    std::sort(boundaries_.begin(), boundaries_.end());
+    for (const Window& w : windows_) {
+        std::uint64_t start = w.base;
+        const std::uint64_t end = std::uint64_t{w.base} + w.size;
+        for (std::uint32_t b : boundaries_) {
+            if (b <= start || b >= end) continue;
+            pieces.push_back(Window{this, static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(b - start)});
+            start = b;
+        }
+        pieces.push_back(Window{this, static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end - start)});
+    }
+    windows_ = std::move(pieces);  // stable from here on: Unicorn keeps pointers to them
     for (Window& w : windows_) {
         uc_err err = uc_mmio_map(uc, w.base, w.size, &PeripheralBus::mmioRead, &w,
                                  &PeripheralBus::mmioWrite, &w);
@@ -106,6 +126,17 @@ bool PeripheralBus::masterWrite(std::uint32_t addr, unsigned size, std::uint32_t
     return m->device->write(addr - m->base, size, value);
 }
 
+std::uint32_t PeripheralBus::debugRead(std::uint32_t addr, unsigned size) {
+    const Mapping* m = lookup(addr);
+    std::uint32_t value = 0;
+    if (m) m->device->read(addr - m->base, size, value);
+    return value;
+}
+
+void PeripheralBus::debugWrite(std::uint32_t addr, unsigned size, std::uint32_t value) {
+    if (const Mapping* m = lookup(addr)) m->device->write(addr - m->base, size, value);
+}
+
 void PeripheralBus::unassigned(std::uint32_t addr, unsigned, bool is_write, std::uint32_t value) {
     reportUnmodelled(fmt::format("address {:#010x}", addr), addr, is_write, value);
 }
@@ -122,9 +153,11 @@ void PeripheralBus::reportUnmodelled(const std::string& what, std::uint32_t addr
 }
 
 void PeripheralBus::denied(const Mapping& m, std::uint32_t addr, bool is_write) {
-    log_.warn(coreName(core_), "firewall: {} of {} at {:#010x} (PC {:#010x}) denied: {} is not assigned to this core",
-              is_write ? "write" : "read", m.device->name(), addr, currentPc(), m.device->name());
-    if (on_denied_) on_denied_(addr, is_write);
+    const std::string owner = owner_of_ ? owner_of_(addr) : std::string("another core");
+    log_.warn(coreName(core_), "firewall: {} of {} at {:#010x} (PC {:#010x}) denied: it belongs to {}{}",
+              is_write ? "write" : "read", m.device->name(), addr, currentPc(), owner,
+              denials_fault_ ? "" : is_write ? " (write ignored)" : " (reads as 0)");
+    if (denials_fault_ && on_denied_) on_denied_(addr, is_write);
 }
 
 std::uint64_t PeripheralBus::mmioRead(uc_struct*, std::uint64_t offset, unsigned size, void* user) {

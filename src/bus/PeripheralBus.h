@@ -32,11 +32,18 @@ public:
     void setOwners(const MmioDevice& device, std::uint32_t owners);
     /// Declares an address window Unicorn should route to this bus (page aligned).
     void addWindow(std::uint32_t base, std::uint32_t size);
+    /// Makes attach() start a separate Unicorn region at `addr` (page aligned), so that an
+    /// address range between boundaries can have its own access rights (the firewall protects
+    /// whole regions: splitting a Unicorn MMIO region later would shift its callback offsets).
+    void addBoundary(std::uint32_t addr) { boundaries_.push_back(addr); }
     /// Maps every window into `uc` with uc_mmio_map.
     void attach(uc_struct* uc);
 
     std::uint32_t read(std::uint32_t addr, unsigned size);
     void write(std::uint32_t addr, unsigned size, std::uint32_t value);
+    /// The debugger's accesses: the firewall does not apply (nothing is denied or logged).
+    std::uint32_t debugRead(std::uint32_t addr, unsigned size);
+    void debugWrite(std::uint32_t addr, unsigned size, std::uint32_t value);
 
     /// An access by another bus master of this core (its DMA): no fault and no warning, only
     /// the trace. False when no model answers at `addr` or the firewall denies it.
@@ -45,10 +52,16 @@ public:
 
     /// Logs every access (--trace).
     void setTrace(bool on) { trace_ = on; }
-    /// Called on a firewall denial; the core turns it into a bus fault.
+    /// Called on a firewall denial when denials fault; the core turns it into a bus fault.
     void setDenialHandler(std::function<void(std::uint32_t addr, bool is_write)> fn) {
         on_denied_ = std::move(fn);
     }
+    /// Whether a denied access faults (handler above) or is only logged (--firewall log).
+    void setDenialsFault(bool on) { denials_fault_ = on; }
+    /// Names the core that owns an address, for denial log lines (slow path only).
+    void setOwnerDescriber(std::function<std::string(std::uint32_t addr)> fn) { owner_of_ = std::move(fn); }
+    /// Sets the firewall rule of every block placed in [base, base + size).
+    void setOwnersInRange(std::uint32_t base, std::uint32_t size, std::uint32_t owners);
     /// Supplies the PC of the access for log lines (slow path only).
     void setPcSource(std::function<std::uint32_t()> fn) { pc_source_ = std::move(fn); }
 
@@ -86,6 +99,9 @@ private:
     bool trace_ = false;
     std::function<void(std::uint32_t, bool)> on_denied_;
     std::function<std::uint32_t()> pc_source_;
+    std::function<std::string(std::uint32_t)> owner_of_;
+    bool denials_fault_ = true;
+    std::vector<std::uint32_t> boundaries_;
 };
 
 }  // namespace mt3620

@@ -176,8 +176,10 @@ int fail(spdlog::logger& log, const std::string& message) {
 }  // namespace
 
 void addRunOptions(CLI::App& cmd, RunOptions& o) {
-    cmd.add_option("--m4-0", o.m4_0, "Real-time app for M4 core 0: an ELF or a signed .imagepackage")->check(CLI::ExistingFile);
-    cmd.add_option("--m4-1", o.m4_1, "Real-time app for M4 core 1: an ELF or a signed .imagepackage")->check(CLI::ExistingFile);
+    cmd.add_option("--m4-0", o.m4_0, "Real-time app for M4 core 0: an ELF, a signed .imagepackage, or an app directory (app_manifest.json + ELF)")
+        ->check(CLI::ExistingPath);
+    cmd.add_option("--m4-1", o.m4_1, "Real-time app for M4 core 1: an ELF, a signed .imagepackage, or an app directory")
+        ->check(CLI::ExistingPath);
     cmd.add_option("--a7", o.a7, "High-level app for the A7: a Linux ARM (musl) ELF; its arguments follow --")
         ->check(CLI::ExistingFile);
     cmd.add_option("--a7-env", o.a7_env, "An environment variable NAME=VALUE for the A7 app; repeatable");
@@ -185,6 +187,14 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--device", o.device, "Device state directory: verify packages against it; with no --m4-0/--m4-1, boot its installed apps");
     cmd.add_option("--device-seed", o.device_seed, "Create a new device's keys from this seed (reproducible runs)");
     cmd.add_flag("--production", o.production, "Production mode: accept only packages signed by trust-store keys");
+    cmd.add_option("--manifest-m4-0", o.manifest_m4_0, "app_manifest.json of the app on M4 core 0 (assigns its peripherals)")
+        ->check(CLI::ExistingFile);
+    cmd.add_option("--manifest-m4-1", o.manifest_m4_1, "app_manifest.json of the app on M4 core 1")->check(CLI::ExistingFile);
+    cmd.add_option("--firewall", o.firewall,
+                   "What an access to another core's peripheral does: fault (precise BusFault), log (ignored, "
+                   "logged) or off (allowed); see docs/firewall.md")
+        ->check(CLI::IsMember({"fault", "log", "off"}))
+        ->capture_default_str();
     cmd.add_option("--time-limit", o.time_limit,
                    "Stop after this much virtual time (e.g. 500ms, 5s); default: run until every core is idle");
     cmd.add_option("--uart-out", o.uart_out,
@@ -229,6 +239,7 @@ int runCommand(const RunOptions& o) {
     options.log_level = o.trace ? "trace" : o.log_level;
     options.trace = o.trace;
     options.quantum = *quantum;
+    options.firewall = o.firewall;
     std::optional<mt3620emu::Machine> built;
     try {
         built.emplace(options);
@@ -254,6 +265,7 @@ int runCommand(const RunOptions& o) {
         Core core;
         const char* name;
         const std::string& path;
+        const std::string& manifest;
     };
     std::vector<Load> loaded;
     // Secure boot (docs/security.md): packages are verified and every image is measured.
@@ -267,14 +279,17 @@ int runCommand(const RunOptions& o) {
     } catch (const std::exception& e) {
         return fail(*logger, std::string("run: device: ") + e.what());
     }
-    for (const Load& l : {Load{Core::M4_0, "m4-0", o.m4_0}, Load{Core::M4_1, "m4-1", o.m4_1}}) {
-        if (l.path.empty()) continue;
+    for (const Load& l : {Load{Core::M4_0, "m4-0", o.m4_0, o.manifest_m4_0}, Load{Core::M4_1, "m4-1", o.m4_1, o.manifest_m4_1}}) {
+        if (l.path.empty()) {
+            if (!l.manifest.empty()) return fail(*logger, std::string("run: --manifest-") + l.name + " needs an app on that core");
+            continue;
+        }
         try {
             if (boot) {
                 auto image = boot->loadRtApp(l.path, l.name);
                 machine.loadRtApp(l.core, image.name, image.elf);
             } else {
-                machine.loadRtApp(l.core, l.path);
+                machine.loadRtApp(l.core, l.path, l.manifest);
             }
         } catch (const std::exception& e) {
             return fail(*logger, std::string("cannot load ") + l.name + " image: " + e.what());

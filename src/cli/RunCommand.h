@@ -12,6 +12,9 @@ struct RunOptions {
     std::string a7;                    // high-level app (Linux ARM ELF) for the A7 (docs/hl-apps.md)
     std::vector<std::string> a7_args;  // its arguments (after --)
     std::vector<std::string> a7_env;   // its environment, NAME=VALUE
+    std::string manifest_m4_0;        // app_manifest.json for the app on each core (firewall)
+    std::string manifest_m4_1;
+    std::string firewall = "fault";   // fault | log | off (docs/firewall.md)
     std::string time_limit;
     std::vector<std::string> uart_out;
     std::string log_level = "info";

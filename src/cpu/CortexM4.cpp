@@ -70,6 +70,24 @@ void CortexM4::attachBus(PeripheralBus& bus) {
     bus.setDenialHandler([this](std::uint32_t addr, bool is_write) { busErrorFromBus(addr, is_write); });
 }
 
+void CortexM4::setPeripheralAccess(std::uint32_t base, std::uint32_t size, bool allowed) {
+    const std::uint32_t perms = allowed ? (UC_PROT_READ | UC_PROT_WRITE) : UC_PROT_NONE;
+    check(uc_mem_protect(uc_, base, size, perms), "firewall: protect peripheral range");
+}
+
+void CortexM4::mapWindow(RamRegion& region, std::uint32_t offset, std::uint32_t size, bool writable) {
+    const std::uint32_t perms = UC_PROT_READ | (writable ? UC_PROT_WRITE : 0);
+    check(uc_mem_map_ptr(uc_, region.base() + offset, size, perms, region.data() + offset), "map window");
+}
+
+void CortexM4::unmapWindow(std::uint32_t base, std::uint32_t size) {
+    check(uc_mem_unmap(uc_, base, size), "unmap window");
+}
+
+void CortexM4::unmapMemory(const RamRegion& region) {
+    check(uc_mem_unmap(uc_, region.base(), (region.size() + 4095) & ~4095u), "unmap memory");
+}
+
 std::uint32_t CortexM4::readReg(int uc_reg) const {
     std::uint32_t v = 0;
     uc_reg_read(uc_, uc_reg, &v);
@@ -372,7 +390,7 @@ bool CortexM4::debugRead(std::uint32_t address, void* out, std::size_t size) {
     auto* bytes = static_cast<std::uint8_t*>(out);
     for (std::size_t i = 0; i < size; i += 4) {
         if (!bus_->deviceAt(address + i)) return false;
-        std::uint32_t v = bus_->read(address + static_cast<std::uint32_t>(i), 4);
+        std::uint32_t v = bus_->debugRead(address + static_cast<std::uint32_t>(i), 4);
         std::memcpy(bytes + i, &v, 4);
     }
     return true;
@@ -387,7 +405,7 @@ bool CortexM4::debugWrite(std::uint32_t address, const void* data, std::size_t s
             if (!bus_->deviceAt(address + i)) return false;
             std::uint32_t v;
             std::memcpy(&v, bytes + i, 4);
-            bus_->write(address + static_cast<std::uint32_t>(i), 4, v);
+            bus_->debugWrite(address + static_cast<std::uint32_t>(i), 4, v);
         }
     }
     uc_ctl_remove_cache(uc_, address, address + size);

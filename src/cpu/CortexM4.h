@@ -5,6 +5,7 @@
 // sleep. Time passes per executed instruction at the core clock (one cycle per instruction:
 // the emulator is instruction-accurate, not cycle-accurate).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -36,6 +37,20 @@ public:
     void mapMemory(RamRegion& region, bool writable, bool executable);
     /// Routes the bus's windows into the engine (and places the SCS on it).
     void attachBus(PeripheralBus& bus);
+    /// Firewall: allows or denies every access to [base, base + size) (page aligned, whole
+    /// peripheral regions, see PeripheralBus::addBoundary). A denied access never reaches the
+    /// bus: Unicorn refuses it before the instruction completes, which makes it a precise
+    /// BusFault (docs/firewall.md).
+    void setPeripheralAccess(std::uint32_t base, std::uint32_t size, bool allowed);
+    /// Maps [offset, offset + size) of `region` (page aligned) at region.base() + offset, or
+    /// removes such a mapping: how the firewall opens parts of the A7 RAM to this core.
+    void mapWindow(RamRegion& region, std::uint32_t offset, std::uint32_t size, bool writable);
+    void unmapWindow(std::uint32_t base, std::uint32_t size);
+    /// Unmaps a whole region mapped with mapMemory (non-executable regions only).
+    void unmapMemory(const RamRegion& region);
+    /// Says why an access to `address` was refused when the firewall refused it ("ISU0 belongs
+    /// to m4-1"), or returns an empty string when the firewall has nothing to do with it.
+    std::function<std::string(std::uint32_t address)> explain_denial;
 
     /// Resets the core to run from a vector table: MSP = word 0, PC = word 1, VTOR = `vtor`,
     /// FPU enabled (CPACR CP10/CP11 full access, as the Azure Sphere loader leaves it).

@@ -285,6 +285,14 @@ void CortexM4::faultFromEngineError(int uc_error) {
             // Unicorn reports the start of the translated block; find the access instruction.
             if (auto precise = locateFaultingInstruction(addr)) pc = *precise;
             scs_.setBfar(addr);
+            if (std::string why = explain_denial ? explain_denial(addr) : std::string(); !why.empty()) {
+                // Refused by the firewall (docs/firewall.md): one log line per denial.
+                log_.warn(name_, "firewall: {} of {:#010x} at PC {:#010x} denied: {}; BusFault", write ? "write" : "read",
+                          addr, pc, why);
+                raiseFault(exc::kBusFault, kPreciseErr | kBfarValid, pc,
+                           fmt::format("firewall denied {} of {:#010x} ({})", write ? "write" : "read", addr, why));
+                return;
+            }
             raiseFault(exc::kBusFault, kPreciseErr | kBfarValid, pc,
                        fmt::format("precise bus error: {} of {:#010x} ({})", write ? "write" : "read", addr,
                                    uc_error == UC_ERR_WRITE_PROT ? "read-only memory" : "no memory or device there"));

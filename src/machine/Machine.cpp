@@ -147,6 +147,10 @@ M4Subsystem::M4Subsystem(CoreId core_id, Scheduler& scheduler, Log& log, RamRegi
     bus.addWindow(kM4LocalPeriphBase, kM4LocalPeriphSize);
     bus.addWindow(kSharedPeriphBase, kSharedPeriphSize);
     bus.addWindow(0xE000'0000, 0x0010'0000);  // Private Peripheral Bus: SCS (NVIC, SCB, SysTick)
+    for (const Firewall::Block& b : Firewall::blocks()) {  // firewalled blocks get their own regions
+        bus.addBoundary(b.base);
+        bus.addBoundary(b.base + b.size);
+    }
 
     core.mapMemory(tcm, /*writable=*/true, /*executable=*/true);
     core.mapMemory(sysram, true, true);
@@ -170,7 +174,9 @@ Machine::Machine(MachineConfig config)
         m->bus.setTrace(config_.trace);
         m->watchdog->on_reset = [this, sub](const char* reason) { requestRestart(*sub, reason); };
         m->core.on_reset_request = [this, sub](const char* reason) { requestRestart(*sub, reason); };
+        connectFirewall(*sub);
     }
+    connectMailboxes();
 }
 
 Machine::~Machine() = default;
@@ -195,6 +201,11 @@ os::HlProcess& Machine::loadHlApp(const os::HlAppSpec& spec) {
 }
 
 void Machine::loadRtApp(CoreId core_id, const RtAppImage& image) {
+    startWithoutManifest(core_id);
+    loadRtAppImage(core_id, image);
+}
+
+void Machine::loadRtAppImage(CoreId core_id, const RtAppImage& image) {
     M4Subsystem& m = m4(core_id);
     m.image = image;
     m.watchdog->powerOn();

@@ -22,6 +22,7 @@
 #include "machine/CoreId.h"
 #include "machine/Scheduler.h"
 #include "machine/SerialCapture.h"
+#include "periph/Mailbox.h"
 #include "periph/PinBank.h"
 
 namespace mt3620 {
@@ -139,6 +140,10 @@ struct M4Subsystem {
     std::string restart_reason;  // set when the core must restart (watchdog, SYSRESETREQ)
     SerialCapture debug_uart_capture;
     std::optional<RtAppImage> image;
+    // A7 RAM as this core sees it: all of it (no manifest, or --firewall off) or only the
+    // windows the OS opened (intercore buffers).
+    bool a7_ram_whole = true;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> a7_windows;  // (address, size)
 };
 
 class Machine {
@@ -156,8 +161,19 @@ public:
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
 
-    /// Loads an RTApp onto an M4 core and resets the core to its vector table.
+    /// Loads an RTApp onto an M4 core and resets the core to its vector table. Without a
+    /// manifest the core shares every peripheral no manifest claimed, and all of A7 RAM.
     void loadRtApp(CoreId core, const RtAppImage& image);
+    /// Loads an RTApp with its manifest (MachineFirewall.cpp): the firewall assigns the core
+    /// what the manifest names. Throws FirewallError, loading nothing, when the manifest is not
+    /// a real-time capable app's or claims a peripheral another core holds.
+    void loadRtApp(CoreId core, const RtAppImage& image, const AppManifest& manifest);
+    /// --firewall fault|log|off (docs/firewall.md).
+    void setFirewallMode(FirewallMode mode);
+    /// Opens [addr, addr + size) of A7 RAM (page aligned) to an M4 core, as the OS does for an
+    /// intercore buffer (reference §5, §6.2), and closes it again. Not from inside a core's run.
+    void openA7Window(CoreId core, std::uint32_t addr, std::uint32_t size);
+    void closeA7Window(CoreId core, std::uint32_t addr, std::uint32_t size);
     /// Wires a board (LEDs, buttons, analog inputs) to the chip's pins and ADC. One board per
     /// machine; call before running.
     Board& loadBoard(const BoardDescription& description);
@@ -178,6 +194,10 @@ public:
     Scheduler& scheduler() { return scheduler_; }
     Log& log() { return log_; }
     Firewall& firewall() { return firewall_; }
+    /// The M4 <-> A7 mailbox of an M4 core (its A7 end is the emulated OS's), and the M4 <-> M4
+    /// mailbox (end i belongs to M4 core i). Reference §6.1.
+    Mailbox& a7Mailbox(CoreId core) { return *a7_mailbox_[core == CoreId::M4_1 ? 1 : 0]; }
+    Mailbox& m4Mailbox() { return *m4_mailbox_; }
     RamRegion& a7Ram() { return a7_ram_; }
     SharedPeripherals& shared() { return *shared_; }
     PinBank& pins() { return shared_->pins; }
@@ -204,6 +224,13 @@ private:
     void requestRestart(M4Subsystem& m, const char* reason);
     void processRestarts();
     void loadImage(M4Subsystem& m);
+    void loadRtAppImage(CoreId core, const RtAppImage& image);
+    // Firewall (MachineFirewall.cpp)
+    void connectFirewall(M4Subsystem& m);
+    void connectMailboxes();  // MachineMailboxes.cpp
+    void startWithoutManifest(CoreId core);
+    void applyFirewall();
+    std::string describeDenial(CoreId core, std::uint32_t addr) const;
 
     MachineConfig config_;
     Log log_;
@@ -216,6 +243,8 @@ private:
     SerialCapture a7_capture_;
     ByteOutput a7_output_;              // feeds a7_capture_ and the caller's sinks
     std::unique_ptr<os::HlProcess> a7_;  // after its output: destroyed first
+    std::array<std::unique_ptr<Mailbox>, 2> a7_mailbox_;
+    std::unique_ptr<Mailbox> m4_mailbox_;
     Core* running_ = nullptr;
     Picos round_target_ = 0;  // where the current round of core runs ends
     std::function<void()> round_hook_;
