@@ -302,7 +302,7 @@ int runCommand(const RunOptions& o) {
             for (auto& image : boot->installedRtApps()) {
                 const bool core0 = image.core == "m4-0";
                 machine.loadRtApp(core0 ? Core::M4_0 : Core::M4_1, image.name, image.elf);
-                loaded.push_back(Load{core0 ? Core::M4_0 : Core::M4_1, core0 ? "m4-0" : "m4-1", kInstalled});
+                loaded.push_back(Load{core0 ? Core::M4_0 : Core::M4_1, core0 ? "m4-0" : "m4-1", kInstalled, kInstalled});
             }
         } catch (const std::exception& e) {
             return fail(*logger, std::string("run: device: ") + e.what());
