@@ -129,6 +129,18 @@ public:
     /// (serialOutput("a7"), onSerialOutput("a7", ...)). Error for an ELF the A7 cannot run.
     void loadHlApp(const std::string& elf_path, const std::vector<std::string>& args = {},
                    const std::vector<std::string>& env = {});
+    /// How the emulated Azure Sphere OS runs a high-level app (docs/hl-apps.md).
+    struct HlAppOptions {
+        std::vector<std::string> args;  // after the manifest's CmdArgs
+        std::vector<std::string> env;   // NAME=VALUE
+        std::string manifest;           // app_manifest.json; default: the app directory's, or one next to the ELF
+        std::string storage_dir;        // host directory keeping the app's mutable storage; empty: none
+        std::string applibs;            // the guest's libapplibs.so.0; default: $MT3620_APPLIBS or next to the emulator
+    };
+    /// Loads an app directory (app_manifest.json and the executable its EntryPoint names) or an
+    /// ELF onto the A7, with the device files libapplibs uses, each enforcing the manifest.
+    /// Error for a malformed manifest (naming file and field) or an ELF the A7 cannot run.
+    void loadHlApp(const std::string& app_dir_or_elf, const HlAppOptions& options);
     /// "running", "exited with code 3", "terminated by signal SIGSEGV (11)", "not loaded".
     std::string hlAppStatus() const;
     /// The A7 app's exit status once it ended (128 + signal number when killed), else nullopt.

@@ -21,6 +21,8 @@
 #include "gdb/GdbServer.h"
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
+#include "os/AppDevices.h"
+#include "os/HlAppPackage.h"
 #include "os/HlProcess.h"
 #include "machine/RtAppLoader.h"
 #include "periph/AdcController.h"
@@ -250,8 +252,28 @@ void Machine::loadRtApp(Core core, const std::string& name, const std::vector<st
 
 void Machine::loadHlApp(const std::string& elf_path, const std::vector<std::string>& args,
                         const std::vector<std::string>& env) {
+    HlAppOptions options;
+    options.args = args;
+    options.env = env;
+    loadHlApp(elf_path, options);
+}
+
+void Machine::loadHlApp(const std::string& app_dir_or_elf, const HlAppOptions& options) {
     try {
-        impl_->machine.loadHlApp(mt3620::os::HlAppSpec{elf_path, args, env});
+        mt3620::os::HlAppPackage pkg =
+            mt3620::os::resolveHlApp(app_dir_or_elf, options.manifest, options.args, options.env);
+        mt3620::os::AppDeviceOptions devices;
+        devices.applibs = options.applibs.empty() ? mt3620::os::findGuestApplibs() : options.applibs;
+        devices.storage_dir = options.storage_dir;
+        mt3620::Machine& m = impl_->machine;
+        if (devices.applibs.empty())
+            m.log().warn("a7", "libapplibs.so.0 not found (give --applibs): apps that use applibs cannot start");
+        mt3620::os::HlProcess& app = m.loadHlApp(pkg.spec);
+        mt3620::os::installAppDevices(app, m.shared(), pkg.manifest, devices);
+        if (!pkg.manifest_path.empty())
+            m.log().info("a7", "app manifest {}: {} ({})", pkg.manifest_path, pkg.manifest.name,
+                         pkg.manifest.componentId.toString());
+        for (const std::string& w : pkg.manifest.warnings) m.log().warn("a7", "{}: {}", pkg.manifest_path, w);
     } catch (const std::exception& e) {
         throw Error(e.what());
     }

@@ -1,5 +1,7 @@
 #include "cli/RunCommand.h"
 
+#include "cli/HlAppRun.h"
+
 #include <mt3620emu/Machine.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -180,8 +182,11 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
         ->check(CLI::ExistingPath);
     cmd.add_option("--m4-1", o.m4_1, "Real-time app for M4 core 1: an ELF, a signed .imagepackage, or an app directory")
         ->check(CLI::ExistingPath);
-    cmd.add_option("--a7", o.a7, "High-level app for the A7: a Linux ARM (musl) ELF; its arguments follow --")
-        ->check(CLI::ExistingFile);
+    cmd.add_option("--a7", o.a7,
+                   "High-level app for the A7: an app directory (app_manifest.json + bin/app) or a Linux ARM (musl) "
+                   "ELF; its arguments follow --")
+        ->check(CLI::ExistingPath);
+    addHlAppOptions(cmd, o);
     cmd.add_option("--a7-env", o.a7_env, "An environment variable NAME=VALUE for the A7 app; repeatable");
     cmd.add_option("a7-args", o.a7_args, "Arguments of the A7 app (after --)");
     cmd.add_option("--device", o.device, "Device state directory: verify packages against it; with no --m4-0/--m4-1, boot its installed apps");
@@ -311,7 +316,7 @@ int runCommand(const RunOptions& o) {
     }
     if (!o.a7.empty()) {
         try {
-            machine.loadHlApp(o.a7, o.a7_args, o.a7_env);
+            machine.loadHlApp(o.a7, hlAppOptions(o));
         } catch (const mt3620emu::Error& e) {
             return fail(*logger, std::string("cannot load a7 app: ") + e.what());
         }

@@ -15,6 +15,9 @@ struct RunOptions {
     std::string manifest_m4_0;        // app_manifest.json for the app on each core (firewall)
     std::string manifest_m4_1;
     std::string firewall = "fault";   // fault | log | off (docs/firewall.md)
+    std::string a7_manifest;           // app_manifest.json; default: the app directory's
+    std::string storage_dir;           // host directory of the apps' mutable storage
+    std::string applibs;               // the guest's libapplibs.so.0; default: found next to the emulator
     std::string time_limit;
     std::vector<std::string> uart_out;
     std::string log_level = "info";

@@ -2,6 +2,7 @@
 // Small typed connections between models, so a model never knows what is on the other side:
 // an IrqLine from a peripheral to an interrupt controller input, and a ByteSink for serial
 // data leaving a UART (terminal, file, test capture, another UART).
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -26,6 +27,10 @@ public:
         if (!controller) return;
         targets_.push_back(Target{controller, irq});
         controller->setIrqLevel(irq, level_);
+    }
+    /// Removes every connection to `controller` (a controller that goes away before the line).
+    void disconnect(IrqController* controller) {
+        std::erase_if(targets_, [controller](const Target& t) { return t.controller == controller; });
     }
     void set(bool level) {
         if (level == level_) return;
