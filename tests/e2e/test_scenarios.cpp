@@ -84,6 +84,9 @@ TEST(ScenarioCli, EverySampleHasAScenario) {
     for (const auto& e : std::filesystem::directory_iterator(std::string(SOURCE_DIR) + "/firmware-samples")) {
         const std::string name = e.path().filename().string();
         if (!e.is_directory() || name == "common" || name == "cmake" || name.starts_with("compute-bench")) continue;
+        // High-level apps run on the A7, which scenarios cannot load yet: test_hl_applibs.cpp runs
+        // each of them end to end through `mt3620-emu run --a7`.
+        if (name.starts_with("hl-")) continue;
         ++samples;
         EXPECT_THAT(all, HasSubstr("${FIRMWARE_DIR}/" + name + ".elf")) << "no scenario runs the " << name << " sample";
     }
