@@ -87,6 +87,9 @@ TEST(ScenarioCli, EverySampleHasAScenario) {
         // High-level apps run on the A7, which scenarios cannot load yet: test_hl_applibs.cpp runs
         // each of them end to end through `mt3620-emu run --a7`.
         if (name.starts_with("hl-")) continue;
+        // spi-flash keeps its data in a flash file between runs, so its output depends on the
+        // previous run: test_spi_flash.cpp runs it twice on a fresh file and checks both runs.
+        if (name == "spi-flash") continue;
         ++samples;
         EXPECT_THAT(all, HasSubstr("${FIRMWARE_DIR}/" + name + ".elf")) << "no scenario runs the " << name << " sample";
     }
