@@ -118,6 +118,7 @@ struct Lsm6dsxSpec : DeviceSpecBase {
     std::string bus;              // "ISU2"
     std::string interface = "i2c";
     unsigned address = 0x6A;     // 7-bit I2C address (0x6A with SA0 low, 0x6B with SA0 high)
+    unsigned chip_select = 0;    // interface spi: the ISU's chip-select line (0 or 1)
     MotionSample motion;         // constant values, unless `trace` is given
     std::optional<MotionTrace> trace;
     double temperature_c = 25;

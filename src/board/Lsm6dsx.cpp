@@ -12,6 +12,8 @@
 
 #include "board/I2cRegisterTarget.h"
 #include "board/I2cWiring.h"
+#include "board/SpiDeviceWiring.h"
+#include "board/SpiRegisterFraming.h"
 #include "machine/Scheduler.h"
 
 namespace mt3620 {
@@ -286,8 +288,10 @@ void Lsm6dsxDevice::parseFields(FieldReader& fields, Lsm6dsxSpec& spec, std::str
         if (spec.address != 0x6A && spec.address != 0x6B)
             fields.fail("address", fmt::format("the {} answers at 0x6a (SA0 low) or 0x6b (SA0 high), not {:#04x}", part,
                                                spec.address));
+    } else if (spec.interface == "spi") {
+        spec.chip_select = parseSpiChipSelect(fields);
     } else {
-        fields.fail("interface", fmt::format("unknown interface '{}' for the {} (known: i2c)", spec.interface, part));
+        fields.fail("interface", fmt::format("unknown interface '{}' for the {} (known: i2c, spi)", spec.interface, part));
     }
     if (auto a = parseXyz(fields, "acceleration")) spec.motion.accel_g = *a;
     if (auto g = parseXyz(fields, "angular-rate")) spec.motion.gyro_dps = *g;
@@ -303,6 +307,7 @@ void Lsm6dsxDevice::parseFields(FieldReader& fields, Lsm6dsxSpec& spec, std::str
 
 std::vector<ResourceClaim> Lsm6dsxDevice::busClaims(const Lsm6dsxSpec& spec) {
     if (spec.interface == "i2c") return {i2cAddressClaim(spec.bus, spec.address)};
+    if (spec.interface == "spi") return {spiClaim(SpiWiringSpec{spec.bus, spec.chip_select})};
     return {};
 }
 
@@ -316,6 +321,11 @@ Lsm6dsxDevice::Lsm6dsxDevice(const Lsm6dsxSpec& spec, Lsm6dsx::Variant variant, 
         transport_ = std::make_unique<I2cRegisterTarget<Lsm6dsx>>(sensor_, Lsm6dsx::kRegisterCount);
         attachment_ = std::make_unique<I2cAttachment>(spec, wiring, bus_, address_, *transport_);
         wiring.log.debug(name(), "{} on {} at I2C address {:#04x}", part, bus_, address_);
+    } else if (spec.interface == "spi") {
+        spi_transport_ = std::make_unique<SpiRegisterTarget<Lsm6dsx>>(sensor_);
+        spi_attachment_ = std::make_unique<SpiAttachment>(SpiWiringSpec{spec.bus, spec.chip_select}, spec, wiring,
+                                                          *spi_transport_);
+        wiring.log.debug(name(), "{} on {} SPI chip select {}", part, bus_, spec.chip_select);
     }
 }
 

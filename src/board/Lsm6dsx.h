@@ -32,7 +32,9 @@
 // Lsm6ds3Device / Lsm6dsoDevice, the board devices (`type: lsm6ds3` / `lsm6dso`): the sensor
 // on an ISU's bus, with motion from the board file (constant values or a CSV trace
 // time,ax,ay,az,gx,gy,gz in g and dps). `interface: i2c` (the default) puts it on the ISU's I2C
-// bus at its 7-bit address through I2cRegisterTarget. Another transport adds one branch in
+// bus at its 7-bit address through I2cRegisterTarget; `interface: spi` on the ISU's SPI bus at
+// `chip-select:` 0 or 1 through SpiRegisterTarget (first byte bit 7 = read, bits 6:0 the
+// register, then auto-increment as IF_INC says). Another transport adds one branch in
 // parseFields (its fields), busClaims (what it occupies) and the constructor (its attachment);
 // the sensor and the motion fields are shared.
 #include <array>
@@ -54,6 +56,8 @@ namespace mt3620 {
 
 class I2cTarget;
 class I2cAttachment;
+class SpiTarget;
+class SpiAttachment;
 
 /// The motion a sensor feels at a virtual time.
 using MotionSource = std::function<MotionSample(Picos)>;
@@ -155,6 +159,8 @@ private:
     Lsm6dsx sensor_;
     std::unique_ptr<I2cTarget> transport_;
     std::unique_ptr<I2cAttachment> attachment_;
+    std::unique_ptr<SpiTarget> spi_transport_;        // interface: spi
+    std::unique_ptr<SpiAttachment> spi_attachment_;
 };
 
 /// The part a board device type is: its `type:` name, its name in messages, its variant.

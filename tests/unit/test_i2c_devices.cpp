@@ -121,7 +121,7 @@ const Bad kBad[] = {
     {"  - {type: lsm6ds3, name: imu, bus: ISU7}\n",
      "4: device 'imu': unknown bus 'ISU7' (known: ISU0, ISU1, ISU2, ISU3, ISU4)"},
     {"  - {type: lsm6ds3, name: imu, bus: ISU2, interface: uart}\n",
-     "4: device 'imu': unknown interface 'uart' for the LSM6DS3 (known: i2c)"},
+     "4: device 'imu': unknown interface 'uart' for the LSM6DS3 (known: i2c, spi)"},
     {"  - {type: lsm6dso, name: imu, bus: ISU2, address: 0x50}\n",
      "4: device 'imu': the LSM6DSO answers at 0x6a (SA0 low) or 0x6b (SA0 high), not 0x50"},
     {"  - {type: lsm6ds3, name: imu, bus: ISU2, address: 0xD4}\n",

@@ -365,3 +365,34 @@ TEST(SpiDeviceParse, BadInputIsRefusedWithLineAndReason) {
 
 }  // namespace
 }  // namespace mt3620
+
+// --- LSM6DS3 over SPI --------------------------------------------------------------------------
+
+namespace mt3620 {
+namespace {
+
+TEST_F(SpiRig, Lsm6ds3OnSpiFramingAndIfInc) {
+    build("  - {name: imu, type: lsm6ds3, bus: ISU1, interface: spi, chip-select: 1}\n");
+    EXPECT_EQ(frame({0x8F, 0}, 1), (std::vector<std::uint8_t>{0xFF, 0x69}));  // WHO_AM_I
+    frame({0x10, 0x40, 0x08}, 1);                                              // CTRL1_XL, CTRL2_G
+    EXPECT_EQ(frame({0x90, 0, 0}, 1), (std::vector<std::uint8_t>{0xFF, 0x40, 0x08}));
+    frame({0x12, 0x00}, 1);  // CTRL3_C: IF_INC off: the address stays put
+    EXPECT_EQ(frame({0x90, 0, 0}, 1), (std::vector<std::uint8_t>{0xFF, 0x40, 0x40}));
+}
+
+TEST(SpiDeviceParse, Lsm6dsxInterfaceSpi) {
+    BoardDescription d = parse("  - {name: imu, type: lsm6dso, bus: ISU1, interface: spi, chip-select: 1}\n");
+    const auto& s = std::get<Lsm6dsoSpec>(d.devices[0]);
+    EXPECT_EQ(s.interface, "spi");
+    EXPECT_EQ(s.chip_select, 1u);
+    EXPECT_THAT(parseError("  - {name: imu, type: lsm6ds3, bus: ISU1, interface: spi, address: 0x6A}\n"),
+                HasSubstr("t.yaml:4: device 'imu': unknown field 'address'"));
+    EXPECT_EQ(parseError("  - {name: imu, type: lsm6ds3, bus: ISU1, interface: uart}\n"),
+              "t.yaml:4: device 'imu': unknown interface 'uart' for the LSM6DS3 (known: i2c, spi)");
+    EXPECT_EQ(parseError("  - {name: f, type: spi-nor-flash, bus: ISU1}\n"
+                         "  - {name: imu, type: lsm6ds3, bus: ISU1, interface: spi}\n"),
+              "t.yaml:5: device 'imu': chip select 0 of ISU1's SPI bus is already used by device 'f' (line 4)");
+}
+
+}  // namespace
+}  // namespace mt3620
