@@ -80,3 +80,13 @@ void uart_put_hex32(uint32_t value)
     uart_puts("0x");
     uart_put_hex(value, 8);
 }
+
+void uart_put_signed(int32_t value)
+{
+    if (value < 0) {
+        uart_putc('-');
+        uart_put_dec((uint32_t)(-value));
+    } else {
+        uart_put_dec((uint32_t)value);
+    }
+}

@@ -211,6 +211,7 @@ void uart_init(void);
 void uart_putc(char c);
 void uart_puts(const char *s);
 void uart_put_dec(uint32_t value);            /* unsigned decimal */
+void uart_put_signed(int32_t value);          /* signed decimal */
 void uart_put_hex(uint32_t value, int digits); /* lowercase hex, zero-padded, no prefix */
 void uart_put_hex32(uint32_t value);           /* "0x" and 8 lowercase hex digits */
 

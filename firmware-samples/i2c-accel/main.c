@@ -29,6 +29,7 @@
  *                                   reading (each after waiting for XLDA again)
  *   "i2c-accel done"
  * or "<what>: error <code>" if a transfer fails, then sleeps in WFI. */
+#include "lsm6ds3.h"
 #include "mt3620.h"
 
 #define ISU2_BASE         0x38090000u
@@ -187,23 +188,6 @@ static int write_reg(uint8_t addr, uint8_t reg, uint8_t value)
     return i2c_transfer(addr, tx, 2, 0, 0);
 }
 
-static void put_signed(int32_t v)
-{
-    if (v < 0) {
-        uart_putc('-');
-        uart_put_dec((uint32_t)(-v));
-    } else {
-        uart_put_dec((uint32_t)v);
-    }
-}
-
-/* Raw +-2 g reading to mg: 0.061 mg/LSB, rounded half away from zero. */
-static int32_t raw_to_mg(int16_t raw)
-{
-    const int32_t micro_g = (int32_t)raw * 61;
-    return micro_g >= 0 ? (micro_g + 500) / 1000 : -((-micro_g + 500) / 1000);
-}
-
 static bool check(const char *what, int result)
 {
     if (result == I2C_OK) {
@@ -242,11 +226,11 @@ static bool print_accel(void)
         return false;
     }
     uart_puts("accel x=");
-    put_signed(raw_to_mg((int16_t)(out[0] | (out[1] << 8))));
+    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[0] | (out[1] << 8))));
     uart_puts(" y=");
-    put_signed(raw_to_mg((int16_t)(out[2] | (out[3] << 8))));
+    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[2] | (out[3] << 8))));
     uart_puts(" z=");
-    put_signed(raw_to_mg((int16_t)(out[4] | (out[5] << 8))));
+    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[4] | (out[5] << 8))));
     uart_puts(" mg\r\n");
     return true;
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "isu_spi.h"
+#include "lsm6ds3.h"
 #include "mt3620.h"
 
 #define ACCEL_SPI      ISU_SPI_BASE(1)
@@ -64,23 +65,6 @@ static bool write_reg(uint8_t reg, uint8_t value)
     return transfer(reg, &value, 1, 0, 0);
 }
 
-static void put_signed(int32_t v)
-{
-    if (v < 0) {
-        uart_putc('-');
-        uart_put_dec((uint32_t)(-v));
-    } else {
-        uart_put_dec((uint32_t)v);
-    }
-}
-
-/* Raw +-2 g reading to mg: 0.061 mg/LSB, rounded half away from zero. */
-static int32_t raw_to_mg(int16_t raw)
-{
-    const int32_t micro_g = (int32_t)raw * 61;
-    return micro_g >= 0 ? (micro_g + 500) / 1000 : -((-micro_g + 500) / 1000);
-}
-
 static bool failed(const char *what)
 {
     uart_puts(what);
@@ -115,11 +99,11 @@ static bool run(void)
     uint8_t out[6];
     if (!read_regs(REG_OUTX_L_XL, out, sizeof out)) return failed("OUTX_L_XL");
     uart_puts("accel x=");
-    put_signed(raw_to_mg((int16_t)(out[0] | (out[1] << 8))));
+    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[0] | (out[1] << 8))));
     uart_puts(" y=");
-    put_signed(raw_to_mg((int16_t)(out[2] | (out[3] << 8))));
+    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[2] | (out[3] << 8))));
     uart_puts(" z=");
-    put_signed(raw_to_mg((int16_t)(out[4] | (out[5] << 8))));
+    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[4] | (out[5] << 8))));
     uart_puts(" mg\r\n");
     return true;
 }
