@@ -59,7 +59,7 @@ public:
     /// The port a core's server listens on, once its log says so.
     int port(const std::string& core) {
         std::regex re(core + ": GDB server listening on [^ ]+:([0-9]+)");
-        for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;) {
+        for (auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
             std::smatch m;
             std::string log = e2e::readFile(err_);
             if (std::regex_search(log, m, re)) return std::stoi(m[1]);
@@ -68,8 +68,9 @@ public:
         return -1;
     }
 
-    /// Waits for the exit code (-1 on timeout or a signal).
-    int wait(std::chrono::milliseconds timeout = 10s) {
+    /// Waits for the exit code (-1 on timeout or a signal). The wall-clock limits here only catch
+    /// hangs: they are generous because CI machines (and sanitizer builds) can be slow.
+    int wait(std::chrono::milliseconds timeout = 60s) {
         for (auto deadline = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < deadline;) {
             int status = 0;
             if (::waitpid(pid_, &status, WNOHANG) == pid_) {
