@@ -129,7 +129,7 @@ bool PeripheralBus::masterWrite(std::uint32_t addr, unsigned size, std::uint32_t
 std::uint32_t PeripheralBus::debugRead(std::uint32_t addr, unsigned size) {
     const Mapping* m = lookup(addr);
     std::uint32_t value = 0;
-    if (m) m->device->read(addr - m->base, size, value);
+    if (m) m->device->debugRead(addr - m->base, size, value);
     return value;
 }
 

@@ -45,7 +45,9 @@ IsuSpi::IsuSpi(std::string name, Scheduler& scheduler, Log& log)
     smmr_ = &define(kSmmr, "SMMR").mask(kSmmrStored).onWrite([this](std::uint32_t, std::uint32_t) { updateIrq(); });
     define(kSmbcr, "SMBCR").mask(kSmbcrStored);
     define(kQctl, "Q_CTL");  // reserved in Codethink's map, Q_CTL in MediaTek's: plain storage
-    define(kScsr, "SCSR").readOnly().onRead([this](std::uint32_t) { return readScsr(); });
+    define(kScsr, "SCSR").readOnly()
+        .onRead([this](std::uint32_t) { return readScsr(); })
+        .onDebugRead([this](std::uint32_t) { return status_; });
     define(kCspol, "CSPOL").mask(kCspolStored).onWrite([this](std::uint32_t, std::uint32_t) {
         dataport_pos_ = 0;  // entering or leaving DMA mode starts a fresh configuration block
     });

@@ -163,6 +163,19 @@ bool Mailbox::End::read(std::uint32_t offset, unsigned, std::uint32_t& value) {
     }
 }
 
+bool Mailbox::End::debugRead(std::uint32_t offset, unsigned size, std::uint32_t& value) {
+    if (offset == kCmdPop) {
+        const Entry* head = box_.inbound(index_).front();
+        value = head ? head->cmd : 0;
+        return true;
+    }
+    if (offset == kSemaphore && box_.kind_ == Kind::M4ToA7) {
+        value = box_.semaphore_;
+        return true;
+    }
+    return read(offset, size, value);
+}
+
 bool Mailbox::End::write(std::uint32_t offset, unsigned, std::uint32_t value) {
     switch (offset) {
         case kGenCtrl:

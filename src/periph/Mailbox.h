@@ -90,6 +90,8 @@ public:
         // MmioDevice
         bool read(std::uint32_t offset, unsigned size, std::uint32_t& value) override;
         bool write(std::uint32_t offset, unsigned size, std::uint32_t value) override;
+        /// CMD_POP shows the head's command without popping; SEMAPHORE_P the holder, untaken.
+        bool debugRead(std::uint32_t offset, unsigned size, std::uint32_t& value) override;
         std::string registerName(std::uint32_t offset) const override;
         void reset() override;
 

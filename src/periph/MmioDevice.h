@@ -17,6 +17,12 @@ public:
     /// `size` is 1, 2 or 4 bytes. Returns false if nothing lives at `offset`.
     virtual bool read(std::uint32_t offset, unsigned size, std::uint32_t& value) = 0;
     virtual bool write(std::uint32_t offset, unsigned size, std::uint32_t value) = 0;
+    /// A debugger's read (GDB `x`, trace): the value software would read, without the read's
+    /// side effects (a FIFO pop, a read-to-clear status). Devices whose reads have side effects
+    /// override it; the default is a normal read.
+    virtual bool debugRead(std::uint32_t offset, unsigned size, std::uint32_t& value) {
+        return read(offset, size, value);
+    }
 
     /// Register name for traces, or empty.
     virtual std::string registerName(std::uint32_t /*offset*/) const { return {}; }

@@ -56,6 +56,7 @@ MtkUart::MtkUart(std::string name, Scheduler& scheduler, Log& log, std::uint32_t
     // from LCR (DLAB = LCR[7], enhanced = LCR == 0xBF). They store nothing themselves.
     define(kRbrThrDll, "RBR_THR_DLL").readOnly()
         .onRead([this](std::uint32_t) { return dlab() ? dll_ : readRbr(); })
+        .onDebugRead([this](std::uint32_t) -> std::uint32_t { return dlab() ? dll_ : rx_fifo_.front(); })
         .onWrite([this](std::uint32_t, std::uint32_t w) {
             if (dlab()) {
                 dll_ = static_cast<std::uint8_t>(w);
@@ -76,6 +77,7 @@ MtkUart::MtkUart(std::string name, Scheduler& scheduler, Log& log, std::uint32_t
         });
     define(kIirFcrEfr, "IIR_FCR_EFR").readOnly()
         .onRead([this](std::uint32_t) { return enhancedMode() ? efr_ : readIir(); })
+        .onDebugRead([this](std::uint32_t) -> std::uint32_t { return enhancedMode() ? efr_ : iirValue(); })
         .onWrite([this](std::uint32_t, std::uint32_t w) {
             if (enhancedMode()) efr_ = static_cast<std::uint8_t>(w);
             else writeFcr(static_cast<std::uint8_t>(w));
@@ -92,6 +94,7 @@ MtkUart::MtkUart(std::string name, Scheduler& scheduler, Log& log, std::uint32_t
         });
     define(kLsr, "LSR_XON2").readOnly()
         .onRead([this](std::uint32_t) { return enhancedMode() ? xon2_ : readLsr(); })
+        .onDebugRead([this](std::uint32_t) -> std::uint32_t { return enhancedMode() ? xon2_ : lsrValue(); })
         .onWrite([this](std::uint32_t, std::uint32_t w) {
             if (enhancedMode()) xon2_ = static_cast<std::uint8_t>(w);  // LSR itself is read-only
         });
@@ -370,20 +373,29 @@ std::uint8_t MtkUart::pendingInterruptId() const {
     return kIirNone;
 }
 
+std::uint32_t MtkUart::iirValue() const {
+    return pendingInterruptId() | ((fcr_ & kFcrFifoe) ? kIirFifoEnabled : 0);
+}
+
 std::uint32_t MtkUart::readIir() {
-    std::uint8_t id = pendingInterruptId();
-    if (id == kIirThrEmpty) {
+    const std::uint32_t iir = iirValue();
+    if ((iir & 0x0F) == kIirThrEmpty) {
         thr_pending_ = false;  // reading IIR acknowledges THR empty when it is the reported source
         updateIrq();
     }
-    return id | ((fcr_ & kFcrFifoe) ? kIirFifoEnabled : 0);
+    return iir;
 }
 
-std::uint32_t MtkUart::readLsr() {
+std::uint32_t MtkUart::lsrValue() const {
     std::uint32_t lsr = lsr_errors_;
     if (!rx_fifo_.empty()) lsr |= kLsrDr;
     if (tx_fifo_.empty()) lsr |= kLsrThre;
     if (tx_fifo_.empty() && !shifter_busy_) lsr |= kLsrTemt;
+    return lsr;
+}
+
+std::uint32_t MtkUart::readLsr() {
+    const std::uint32_t lsr = lsrValue();
     if (lsr_errors_) {
         lsr_errors_ = 0;  // reading LSR clears the error bits and the line-status interrupt
         updateIrq();

@@ -80,6 +80,7 @@ private:
         bool full() const { return count_ == kFifoDepth; }
         unsigned size() const { return count_; }
         void push(std::uint8_t b) { data_[(head_ + count_++) % kFifoDepth] = b; }
+        std::uint8_t front() const { return count_ ? data_[head_] : 0; }
         std::uint8_t pop() {
             std::uint8_t b = data_[head_];
             head_ = (head_ + 1) % kFifoDepth;
@@ -104,6 +105,8 @@ private:
     void writeFcr(std::uint8_t value);
     std::uint32_t readIir();
     std::uint32_t readLsr();
+    std::uint32_t iirValue() const;  // IIR and LSR without their read side effects (debugger)
+    std::uint32_t lsrValue() const;
     std::uint32_t readMsr() const;
 
     void startShifting(std::uint8_t byte, Picos start);

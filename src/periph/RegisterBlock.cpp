@@ -30,12 +30,25 @@ const RegisterBlock::Register* RegisterBlock::find(std::uint32_t offset) const {
     return const_cast<RegisterBlock*>(this)->find(offset);
 }
 
+namespace {
+std::uint32_t lanes(std::uint32_t word, std::uint32_t offset, unsigned size) {
+    unsigned shift = (offset & 3) * 8;
+    return size >= 4 ? word : (word >> shift) & ((1u << (size * 8)) - 1);
+}
+}  // namespace
+
 bool RegisterBlock::read(std::uint32_t offset, unsigned size, std::uint32_t& value) {
     Register* r = find(offset);
     if (!r) return false;
-    std::uint32_t word = r->read_fn ? r->read_fn(r->value) : r->value;
-    unsigned shift = (offset & 3) * 8;
-    value = size >= 4 ? word : (word >> shift) & ((1u << (size * 8)) - 1);
+    value = lanes(r->read_fn ? r->read_fn(r->value) : r->value, offset, size);
+    return true;
+}
+
+bool RegisterBlock::debugRead(std::uint32_t offset, unsigned size, std::uint32_t& value) {
+    Register* r = find(offset);
+    if (!r) return false;
+    const auto& fn = r->peek_fn ? r->peek_fn : r->read_fn;
+    value = lanes(fn ? fn(r->value) : r->value, offset, size);
     return true;
 }
 

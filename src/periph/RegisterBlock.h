@@ -29,6 +29,9 @@ public:
         // Runs after a write; `stored` is the new stored value, `written` the raw bus value
         // (merged into a full word for byte and halfword writes).
         std::function<void(std::uint32_t stored, std::uint32_t written)> write_fn;
+        // What a debugger reads when read_fn has side effects (pops, read-to-clear). Empty: the
+        // debugger gets read_fn's value, so declare it for every register whose read changes state.
+        std::function<std::uint32_t(std::uint32_t stored)> peek_fn;
 
         Register& resetValue(std::uint32_t v) { reset_value = value = v; return *this; }
         Register& mask(std::uint32_t m) { write_mask = m; return *this; }
@@ -41,12 +44,14 @@ public:
         }
         Register& onRead(std::function<std::uint32_t(std::uint32_t)> fn) { read_fn = std::move(fn); return *this; }
         Register& onWrite(std::function<void(std::uint32_t, std::uint32_t)> fn) { write_fn = std::move(fn); return *this; }
+        Register& onDebugRead(std::function<std::uint32_t(std::uint32_t)> fn) { peek_fn = std::move(fn); return *this; }
     };
 
     RegisterBlock(std::string name, std::uint32_t size);
 
     bool read(std::uint32_t offset, unsigned size, std::uint32_t& value) override;
     bool write(std::uint32_t offset, unsigned size, std::uint32_t value) override;
+    bool debugRead(std::uint32_t offset, unsigned size, std::uint32_t& value) override;
     std::string registerName(std::uint32_t offset) const override;
     void reset() override;
 

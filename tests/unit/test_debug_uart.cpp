@@ -267,6 +267,17 @@ TEST_F(DebugUartTest, ReceiveDataReadyAndInterrupt) {
     EXPECT_FALSE(uart.irq.level());
 }
 
+TEST_F(DebugUartTest, DebuggerReadOfRbrDoesNotPop) {
+    init115200();
+    uart.receiveByte('q');
+    std::uint32_t v = 0;
+    EXPECT_TRUE(uart.debugRead(RBR, 4, v));
+    EXPECT_EQ(v, 'q');
+    EXPECT_EQ(rd(RX_OFFSET), 1u) << "the byte is still in the FIFO";
+    EXPECT_EQ(rd(RBR), 'q');
+    EXPECT_EQ(rd(RX_OFFSET), 0u);
+}
+
 TEST_F(DebugUartTest, ReceiveTriggerLevelAndTimeout) {
     init115200();
     wr(FCR, 0x41);  // FIFOE, RFTL 1 = 6 bytes

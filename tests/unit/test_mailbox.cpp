@@ -125,6 +125,21 @@ TEST(MailboxTest, SemaphoreIsAcquiredByReadAndReleasedByWritingZero) {
     EXPECT_FALSE(m4m4.end(0).read(M::kSemaphore, 4, v)) << "the M4 <-> M4 mailbox has no semaphore";
 }
 
+TEST(MailboxTest, DebuggerReadsNeitherPopNorTakeTheSemaphore) {
+    Log log = quietLog();
+    Mailbox box(M::Kind::M4ToA7, "m4", "a7", log);
+    box.a7End().push(0xC0DE, 0x55);
+    std::uint32_t v = 0;
+    EXPECT_TRUE(box.m4End().debugRead(M::kCmdPop, 4, v));
+    EXPECT_EQ(v, 0xC0DEu);
+    EXPECT_EQ(rd(box.m4End(), M::kPopCnt), 1u) << "a debugger's read of CMD_POP does not pop";
+    EXPECT_TRUE(box.m4End().debugRead(M::kSemaphore, 4, v));
+    EXPECT_EQ(v, 0u);
+    EXPECT_EQ(rd(box.a7End(), M::kSemaphore), 0u) << "the debugger did not take the semaphore";
+    EXPECT_EQ(rd(box.m4End(), M::kCmdPop), 0xC0DEu) << "software's read still pops";
+    EXPECT_EQ(rd(box.m4End(), M::kPopCnt), 0u);
+}
+
 TEST(MailboxTest, GenCtrlResetsBothSidesOrThisSide) {
     Log log = quietLog();
     Mailbox box(M::Kind::M4ToM4, "a", "b", log);
