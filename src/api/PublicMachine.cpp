@@ -268,6 +268,7 @@ void Machine::loadHlApp(const std::string& app_dir_or_elf, const HlAppOptions& o
         mt3620::Machine& m = impl_->machine;
         if (devices.applibs.empty())
             m.log().warn("a7", "libapplibs.so.0 not found (give --applibs): apps that use applibs cannot start");
+        if (!pkg.manifest_path.empty()) m.claimForHlApp(pkg.manifest);  // refused if an RTApp holds a peripheral
         mt3620::os::HlProcess& app = m.loadHlApp(pkg.spec);
         mt3620::os::installAppDevices(app, m.shared(), pkg.manifest, devices);
         if (!pkg.manifest_path.empty())

@@ -168,6 +168,10 @@ public:
     /// what the manifest names. Throws FirewallError, loading nothing, when the manifest is not
     /// a real-time capable app's or claims a peripheral another core holds.
     void loadRtApp(CoreId core, const RtAppImage& image, const AppManifest& manifest);
+    /// Assigns what a high-level app's manifest names to the A7 (MachineFirewall.cpp), as the
+    /// OS does when the app starts: the M4s lose access to those blocks. Throws FirewallError,
+    /// changing nothing, when an RTApp's manifest holds one of them.
+    void claimForHlApp(const AppManifest& manifest);
     /// --firewall fault|log|off (docs/firewall.md).
     void setFirewallMode(FirewallMode mode);
     /// Opens [addr, addr + size) of A7 RAM (page aligned) to an M4 core, as the OS does for an

@@ -40,6 +40,22 @@ std::string Machine::describeDenial(CoreId core, std::uint32_t addr) const {
     return {};
 }
 
+namespace {
+std::string ownedBlocks(const Firewall& firewall, CoreId core) {
+    std::vector<std::string> owned;
+    for (std::size_t b = 0; b < Firewall::kBlockCount; ++b)
+        if (firewall.holder(b) == core) owned.push_back(Firewall::blocks()[b].name);
+    return owned.empty() ? std::string("no shared peripherals") : fmt::format("{}", fmt::join(owned, ", "));
+}
+}  // namespace
+
+void Machine::claimForHlApp(const AppManifest& manifest) {
+    firewall_.claim(CoreId::A7, manifest);  // throws, changing nothing, on a conflict
+    applyFirewall();
+    log_.info("a7", "manifest '{}' ({}): firewall gives the A7 {}", manifest.name, manifest.componentId.toString(),
+              ownedBlocks(firewall_, CoreId::A7));
+}
+
 void Machine::loadRtApp(CoreId core_id, const RtAppImage& image, const AppManifest& manifest) {
     if (!manifest.isRealTime())
         throw FirewallError(fmt::format("cannot start '{}' on {}: {} declares ApplicationType \"{}\", not "
@@ -48,12 +64,8 @@ void Machine::loadRtApp(CoreId core_id, const RtAppImage& image, const AppManife
     m4(core_id);  // validates the core
     firewall_.claim(core_id, manifest);  // throws, changing nothing, on a conflict
     applyFirewall();
-    std::vector<std::string> owned;
-    for (std::size_t b = 0; b < Firewall::kBlockCount; ++b)
-        if (firewall_.holder(b) == core_id) owned.push_back(Firewall::blocks()[b].name);
     log_.info(coreName(core_id), "manifest '{}' ({}): firewall gives this core {}", manifest.name,
-              manifest.componentId.toString(), owned.empty() ? std::string("no shared peripherals")
-                                                             : fmt::format("{}", fmt::join(owned, ", ")));
+              manifest.componentId.toString(), ownedBlocks(firewall_, core_id));
     for (const std::string& w : manifest.warnings) log_.warn(coreName(core_id), "{}: {}", manifest.source, w);
     loadRtAppImage(core_id, image);
 }
