@@ -2,7 +2,8 @@
  * shape of Microsoft's IntercoreComms RTApp (reference §6.2, §6.3):
  *   - waits on its A7 mailbox (0x21050000) for the buffer descriptors 0xBA5E0001 (outbound,
  *     RT -> HL) and 0xBA5E0002 (inbound, HL -> RT), then 0xBA5E0003 (start);
- *   - enables software interrupt 0x2 ("HL sent") on IRQ 11 and sleeps until messages arrive;
+ *   - enables software interrupts 0x2 ("HL sent") and 0x1 ("HL received") on IRQ 11 and sleeps
+ *     until messages arrive (or, with its reply ring full, until the HL app reads);
  *   - replies to every message with the same data prefixed by "echo:", addressed to the sender's
  *     component ID, and signals 0x1 ("sent") / 0x2 ("received") back to the A7;
  *   - prints what it does on its debug UART. */
@@ -132,8 +133,9 @@ void rtcore_main(void)
     uart_put_dec(in_size);
     uart_puts(" bytes\r\n");
 
-    reg_write(MBOX_BASE, MBOX_SW_RX_EN, 0x2u);
-    reg_write(MBOX_BASE, MBOX_SW_RX_STS, 0x2u);
+    /* 0x2: the HL app sent a message; 0x1: it read one of ours (room for the next reply). */
+    reg_write(MBOX_BASE, MBOX_SW_RX_EN, 0x3u);
+    reg_write(MBOX_BASE, MBOX_SW_RX_STS, 0x3u);
     nvic_set_priority(IRQ_MBOX_A7_SW, 2);
     nvic_enable_irq(IRQ_MBOX_A7_SW);
 
@@ -150,10 +152,15 @@ void rtcore_main(void)
         }
         memcpy(reply, "echo:", 5);
         memcpy(reply + 5, msg, (uint32_t)n);
-        while (!send(sender, reply, (uint32_t)n + 5u)) {
-            /* The HL app has not read our earlier replies yet: wait for its "received". */
+        for (;;) {
             __disable_irq();
-            __wfi();
+            sw_events &= ~0x1u;
+            __enable_irq();
+            if (send(sender, reply, (uint32_t)n + 5u)) break;
+            /* The HL app has not read our earlier replies yet: wait for its "received" (0x1),
+             * unless it came since the check (no wake-up lost). */
+            __disable_irq();
+            if (!(sw_events & 0x1u)) __wfi();
             __enable_irq();
         }
         if (++count % 250u == 0) {

@@ -24,6 +24,7 @@
 #include "os/AppDevices.h"
 #include "os/HlAppPackage.h"
 #include "os/HlProcess.h"
+#include "os/IntercoreSocket.h"
 #include "machine/RtAppLoader.h"
 #include "periph/AdcController.h"
 #include "periph/MtkUart.h"
@@ -271,6 +272,7 @@ void Machine::loadHlApp(const std::string& app_dir_or_elf, const HlAppOptions& o
         if (!pkg.manifest_path.empty()) m.claimForHlApp(pkg.manifest);  // refused if an RTApp holds a peripheral
         mt3620::os::HlProcess& app = m.loadHlApp(pkg.spec);
         mt3620::os::installAppDevices(app, m.shared(), pkg.manifest, devices);
+        mt3620::os::installIntercore(app, m, pkg.manifest);
         if (!pkg.manifest_path.empty())
             m.log().info("a7", "app manifest {}: {} ({})", pkg.manifest_path, pkg.manifest.name,
                          pkg.manifest.componentId.toString());

@@ -179,7 +179,9 @@ Machine::Machine(MachineConfig config)
     connectMailboxes();
 }
 
-Machine::~Machine() = default;
+Machine::~Machine() {
+    a7_.reset();  // first: the A7 app's OS (its intercore links) still uses the mailboxes
+}
 
 M4Subsystem& Machine::m4(CoreId core) {
     if (core == CoreId::M4_0) return *m4_[0];

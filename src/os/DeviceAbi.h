@@ -158,4 +158,15 @@
 #define MT_STORAGE_DIR "/mnt/config"
 #define MT_STORAGE_FILE "mutable_storage"
 
+/* ---- Intercore: Application_Connect's socket (docs/intercore.md) ---------------------------- */
+/* socket(MT_AF_INTERCORE, SOCK_SEQPACKET, 0), then connect() to the RTApp's component ID; each
+ * send() is one message to the RTApp, each recv() one message from it. The family number is
+ * this project's (Linux has none for it): far above Linux's AF_MAX so it never collides.
+ * struct mt_sockaddr_intercore: uint16_t family @0; uint16_t reserved @2 (0);
+ * uint8_t component_id[16] @4, in the byte order the intercore blocks carry (GUID: data1 as
+ * u32 LE, data2 and data3 as u16 LE, then data4's 8 bytes);  = 20 bytes */
+#define MT_AF_INTERCORE 0x3620
+#define MT_SOCKADDR_INTERCORE_SIZE 20
+#define MT_INTERCORE_MAX_MESSAGE 1024u /* data bytes per message */
+
 #endif /* MT3620_OS_DEVICE_ABI_H */

@@ -12,6 +12,7 @@
 #include "cpu/CortexA7.h"
 #include "os/FdTable.h"
 #include "os/GuestFs.h"
+#include "os/GuestSocket.h"
 #include "os/GuestMemory.h"
 #include "periph/Signals.h"
 
@@ -44,6 +45,8 @@ public:
     GuestMemory& memory() { return mem_; }
     GuestFs& fs() { return fs_; }
     FdTable& fds() { return fds_; }
+    /// The socket families socket(2) can create (none until the device side registers some).
+    SocketFamilies& sockets() { return sockets_; }
     Scheduler& scheduler() { return scheduler_; }
     Log& log() { return log_; }
     ByteOutput& output() { return output_; }
@@ -75,6 +78,7 @@ private:
     GuestMemory mem_;
     GuestFs fs_;
     FdTable fds_;
+    SocketFamilies sockets_;
     std::unique_ptr<Syscalls> syscalls_;
     Status status_ = Status::NotLoaded;
     int exit_code_ = 0;

@@ -84,6 +84,7 @@ void IntercoreLink::connect() {
     const std::uint32_t log2 = static_cast<std::uint32_t>(std::countr_zero(config_.buffer_size));
     a7.on_software_interrupt = [this](std::uint32_t bits) {
         if ((bits & kSwSent) && on_rt_sent) on_rt_sent();
+        if ((bits & kSwReceived) && on_rt_received) on_rt_received();
     };
     a7.push(kCmdOutbound, outboundAddress() | log2);
     a7.push(kCmdInbound, inboundAddress() | log2);
@@ -91,6 +92,20 @@ void IntercoreLink::connect() {
     connected_ = true;
     machine_.log().info("a7", "intercore: '{}' connected to '{}' on {} (buffers {:#010x} and {:#010x}, {} bytes)",
                         hl_.name, rt_.name, coreName(core_), outboundAddress(), inboundAddress(), config_.buffer_size);
+}
+
+bool IntercoreLink::hasMessage() const {
+    return connected_ && load32(outboundAddress() + 0) != load32(inboundAddress() + 4);
+}
+
+bool IntercoreLink::hasRoomFor(std::size_t size) const {
+    if (!connected_ || size > kMaxPayload) return false;
+    const std::uint32_t ring = ringSize();
+    const std::uint32_t w = load32(inboundAddress() + 0), r = load32(outboundAddress() + 4);
+    if (w >= ring || r >= ring) return false;
+    const std::uint32_t used = (w + ring - r) % ring;
+    const std::uint32_t block = roundUp16(4 + kIdSize + kReservedSize + static_cast<std::uint32_t>(size));
+    return used + block <= ring - kAlignment;
 }
 
 bool IntercoreLink::send(std::span<const std::uint8_t> data) {
@@ -106,10 +121,9 @@ bool IntercoreLink::send(std::span<const std::uint8_t> data) {
         machine_.log().warn("a7", "intercore: corrupt positions (write {}, read {}) in {}'s buffers", w, r, rt_.name);
         return false;
     }
-    const std::uint32_t used = (w + ring - r) % ring;
+    if (!hasRoomFor(data.size())) return false;  // full: (w + 16) % size == r
     const std::uint32_t length = kIdSize + kReservedSize + static_cast<std::uint32_t>(data.size());
     const std::uint32_t block = roundUp16(4 + length);
-    if (used + block > ring - kAlignment) return false;  // full: (w + 16) % size == r
 
     const std::uint32_t base = in + kHeaderSize;
     store32(base + w, length);  // w is 16-aligned: the length word never wraps

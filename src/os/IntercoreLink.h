@@ -17,6 +17,7 @@
 //
 // send()/receive() are what the HL app's socket does. Call connect(), send() and receive()
 // between machine runs (not from inside a core's run): connect() changes the M4's memory map.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -75,8 +76,20 @@ public:
     /// The next message from the RTApp, if one is complete in the ring.
     std::optional<std::vector<std::uint8_t>> receive();
 
+    /// True when the RTApp has published a block the A7 has not read (it may still be one for
+    /// another component, which receive() drops).
+    bool hasMessage() const;
+    /// The longest message (data bytes) the rings can carry: 1024, or less for small buffers.
+    std::size_t maxMessage() const {
+        return std::min<std::size_t>(kMaxPayload, ringSize() - kAlignment - 4 - kIdSize - kReservedSize);
+    }
+    /// True when a message of `size` data bytes fits in the ring now.
+    bool hasRoomFor(std::size_t size) const;
+
     /// Called (inside the M4's run) when the RTApp signals that it sent a message.
     std::function<void()> on_rt_sent;
+    /// Called (inside the M4's run) when the RTApp signals that it read a message (room freed).
+    std::function<void()> on_rt_received;
     /// Messages dropped because they named another app or were malformed (logged).
     unsigned dropped() const { return dropped_; }
 

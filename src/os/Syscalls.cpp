@@ -185,6 +185,7 @@ std::int64_t Syscalls::dispatch(std::uint32_t n, const Args& a) {
         case nr::kEventfd: return sysEventfd2(a[0], 0);
         case nr::kEventfd2: return sysEventfd2(a[0], a[1]);
         default:
+            if (auto r = dispatchSocket(n, a)) return *r;
             if (reported_unknown_.insert(n).second)
                 p_.log_.warn("a7", "unsupported syscall {} ({}): returning -ENOSYS", n, syscallName(n));
             return -ENOSYS;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ namespace mt3620::os {
 
 class HlProcess;
 class GuestFile;
+class GuestSocket;
 
 class Syscalls {
 public:
@@ -132,6 +134,35 @@ private:
     Picos cpuTime() const;
     /// Installs a new file with O_CLOEXEC/O_NONBLOCK from `flags`; the fd or -errno.
     std::int64_t installFile(std::shared_ptr<GuestFile> file, std::uint32_t flags);
+    // Sockets (SyscallsSockets.cpp)
+    /// The socket calls, or nullopt when `number` is not one.
+    std::optional<std::int64_t> dispatchSocket(std::uint32_t number, const Args& a);
+    GuestSocket* socketOf(int fd, std::int64_t& err);
+    std::int64_t sysSocket(int family, std::uint32_t type, int protocol);
+    std::int64_t sysConnect(int fd, std::uint32_t addr, std::uint32_t len);
+    std::int64_t sysSocketName(int fd, std::uint32_t addr, std::uint32_t len_addr, bool peer);
+    std::int64_t sysSendto(int fd, std::uint32_t buf, std::uint32_t len, std::uint32_t flags);
+    std::int64_t sysRecvfrom(int fd, std::uint32_t buf, std::uint32_t len, std::uint32_t flags, std::uint32_t src,
+                             std::uint32_t src_len);
+    std::int64_t sysSendmsg(int fd, std::uint32_t msg, std::uint32_t flags);
+    std::int64_t sysRecvmsg(int fd, std::uint32_t msg, std::uint32_t flags);
+    std::int64_t sysSetsockopt(int fd, int level, int name, std::uint32_t value, std::uint32_t len);
+    std::int64_t sysGetsockopt(int fd, int level, int name, std::uint32_t value, std::uint32_t len_addr);
+    /// A send/receive that found no room / no message: -EAGAIN now, or blocks (kBlocked) until
+    /// readiness or `timeout` (0: none), after which the restarted call answers -EAGAIN.
+    std::int64_t socketWait(GuestSocket& s, std::uint32_t flags, Picos timeout);
+    std::int64_t socketSend(GuestSocket& s, std::span<const std::uint8_t> data, std::uint32_t flags);
+    std::int64_t socketReceive(GuestSocket& s, std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size);
+    struct MsgHeader {
+        std::array<std::uint32_t, 7> raw{};  // struct msghdr as the guest wrote it
+        std::vector<std::uint32_t> iov;      // (base, length) pairs
+        std::uint64_t total = 0;             // sum of the lengths
+    };
+    /// The socket `fd` and the guest's struct msghdr at `msg`: 0 or -errno.
+    std::int64_t readMsghdr(int fd, std::uint32_t msg, GuestSocket*& s, MsgHeader& m);
+    /// Writes a socket address and its length (struct sockaddr *, socklen_t *): 0 or -errno.
+    std::int64_t writeSocketAddress(std::uint32_t addr, std::uint32_t len_addr, const std::vector<std::uint8_t>& a);
+
     std::uint64_t nextAnonId() { return ++anon_ids_; }
 
     HlProcess& p_;

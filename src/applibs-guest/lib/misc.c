@@ -5,15 +5,66 @@
 #include <applibs/rtc.h>
 
 #include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "internal.h"
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (optionally in braces) to the intercore byte order:
+ * the first three groups little-endian, the last two as written. 0, or -1 if malformed. */
+static int parse_component_id(const char *text, uint8_t out[16])
+{
+    size_t n = strlen(text);
+    if (n == 38 && text[0] == '{' && text[37] == '}') {
+        ++text;
+        n = 36;
+    }
+    if (n != 36) return -1;
+    uint8_t raw[16];
+    size_t k = 0;
+    for (size_t i = 0; i < 36;) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (text[i++] != '-') return -1;
+            continue;
+        }
+        int hi = hex_digit(text[i]), lo = hex_digit(text[i + 1]);
+        if (hi < 0 || lo < 0) return -1;
+        raw[k++] = (uint8_t)(hi << 4 | lo);
+        i += 2;
+    }
+    static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+    for (int i = 0; i < 16; ++i) out[i] = raw[order[i]];
+    return 0;
+}
+
+/* The OS side is a socket family of the emulated kernel (DeviceAbi.h, docs/intercore.md):
+ * connect() applies the manifests' AllowedApplicationConnections and sets up the buffers. */
 int Application_Connect(const char *componentId)
 {
-    if (componentId == NULL) APPLIBS_FAIL(EFAULT);
-    APPLIBS_FAIL(ENOSYS);  /* inter-core sockets are not routed to HL apps yet */
+    if (componentId == NULL) APPLIBS_FAIL(EINVAL);
+    uint8_t address[MT_SOCKADDR_INTERCORE_SIZE] = {0};
+    const uint16_t family = MT_AF_INTERCORE;
+    memcpy(address, &family, sizeof family);
+    if (parse_component_id(componentId, address + 4) != 0) APPLIBS_FAIL(EINVAL);
+    int fd = socket(MT_AF_INTERCORE, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (connect(fd, (const struct sockaddr *)address, sizeof address) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
 }
 
 int Application_IsDeviceAuthReady(bool *outIsReady)

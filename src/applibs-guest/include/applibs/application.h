@@ -7,8 +7,9 @@
 extern "C" {
 #endif
 
-/* A socket to the real-time app `componentId`, or -1 and errno. The emulator does not route
- * inter-core messages to HL apps yet: this returns -1 with ENOSYS (docs/hl-apps.md). */
+/* A connected socket to the real-time app `componentId` (send/recv carry one message each), or
+ * -1 and errno: EINVAL for a malformed ID, EACCES when either manifest does not list the other
+ * in AllowedApplicationConnections, ECONNREFUSED when no such RTApp runs (docs/intercore.md). */
 int Application_Connect(const char *componentId);
 /* Device authentication is never ready in the emulator (no cloud): *outIsReady = false. */
 int Application_IsDeviceAuthReady(bool *outIsReady);
