@@ -1,8 +1,8 @@
-/* A high-level app written the way Microsoft's published HelloWorld_HighLevelApp is: the LED
- * named by the hardware definition blinks once a second from an EventLoop timer, SIGTERM
- * ends the app cleanly, and the exit code says what failed. Written for this project from the
- * public API (no network was available to fetch the original); it compiles unchanged against
- * the project's sysroot like the original would. */
+/* A high-level app in the shape of Microsoft's HelloWorld_HighLevelApp sample, written for this
+ * project from the public API: the LED named by the hardware definition (SAMPLE_LED) blinks once
+ * a second from an EventLoop timer, SIGTERM ends the app cleanly, and the exit code says what
+ * failed. It is built by its CMakeLists.txt through the SDK's azsphere_* functions (docs/sdk.md);
+ * scripts/try-ms-sample.sh builds Microsoft's own sample the same way. */
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>

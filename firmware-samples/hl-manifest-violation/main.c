@@ -15,6 +15,8 @@
 #include <applibs/storage.h>
 #include <applibs/uart.h>
 
+#include <hw/mt3620.h>
+
 static int failures;
 
 static void expect(const char *what, int fd, int expectedErrno)
@@ -37,12 +39,12 @@ int main(void)
 
     UART_Config uart;
     UART_InitConfig(&uart);
-    expect("UART ISU0", UART_Open(0, &uart), EACCES);
+    expect("UART ISU0", UART_Open(MT3620_ISU0_UART, &uart), EACCES);
     expect("I2C ISU2", I2CMaster_Open(2), EACCES);
 
     SPIMaster_Config spi;
     SPIMaster_InitConfig(&spi);
-    expect("SPI ISU1 CS0", SPIMaster_Open(1, 0, &spi), EACCES);
+    expect("SPI ISU1 CS0", SPIMaster_Open(MT3620_ISU1_SPI, MT3620_SPI_CS_A, &spi), EACCES);
     expect("ADC controller 0", ADC_Open(0), EACCES);
     expect("PWM controller 0", PWM_Open(0), EACCES);
     expect("mutable storage", Storage_OpenMutableFile(), EACCES);

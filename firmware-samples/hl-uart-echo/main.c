@@ -9,6 +9,8 @@
 #include <applibs/log.h>
 #include <applibs/uart.h>
 
+#include <hw/mt3620.h>
+
 static int uartFd = -1;
 static int done;
 static size_t echoed;
@@ -51,7 +53,7 @@ int main(void)
     UART_Config config;
     UART_InitConfig(&config);
     config.baudRate = 115200;
-    uartFd = UART_Open(0, &config);
+    uartFd = UART_Open(MT3620_ISU0_UART, &config);
     if (uartFd < 0) {
         Log_Debug("ERROR: UART_Open(ISU0): %s (%d)\n", strerror(errno), errno);
         return 1;

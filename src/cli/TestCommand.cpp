@@ -231,6 +231,12 @@ int testCommand(const TestOptions& o) {
     }
     // A relative --firmware-dir is relative to where the command runs, not to each scenario.
     if (!o.firmware_dir.empty()) parse.variables["FIRMWARE_DIR"] = std::filesystem::absolute(o.firmware_dir).string();
+    // ${HL_APPS_DIR}: the HL sample apps built next to this executable, unless set.
+    if (!parse.variables.count("HL_APPS_DIR") && !std::getenv("HL_APPS_DIR")) {
+        std::error_code ec;
+        const auto apps = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "hl-apps" / "apps";
+        if (!ec && std::filesystem::is_directory(apps, ec)) parse.variables["HL_APPS_DIR"] = apps.string();
+    }
 
     // Read and check every file before anything runs.
     std::vector<sc::Scenario> scenarios;

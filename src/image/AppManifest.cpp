@@ -262,10 +262,15 @@ private:
                 fail("Capabilities", fmt::format("must be an object, not {}", typeName(*caps)));
             readCapabilities(*caps, m);
         }
+        // MallocVersion (1 or 2) picks the device's allocator; the emulated OS has one (musl's).
+        if (const Json* mv = field("MallocVersion")) {
+            if (!mv->is_number_integer() || (mv->get<std::int64_t>() != 1 && mv->get<std::int64_t>() != 2))
+                fail("MallocVersion", fmt::format("{} is not 1 or 2", shown(*mv)));
+        }
         static const std::set<std::string> known = {"SchemaVersion", "Name", "ComponentId",
                                                     "EntryPoint", "CmdArgs", "ApplicationType",
                                                     "Capabilities", "TargetApplicationRuntimeVersion",
-                                                    "TargetBetaApis"};
+                                                    "TargetBetaApis", "MallocVersion"};
         for (const auto& [key, value] : root.items())
             if (!known.count(key)) m.warnings.push_back(key + ": unknown field, ignored");
     }

@@ -1,6 +1,6 @@
 #pragma once
 // Scenario files (docs/scenarios.md): a firmware test written as data. A scenario names a
-// board, the images for the M4 cores, a virtual-time timeout and ordered steps (wait for serial
+// board, the images for the M4 cores and the A7's high-level app, a virtual-time timeout and ordered steps (wait for serial
 // output, press a button, check a pin, a PWM channel, a register, a fault...). ScenarioFile reads
 // and checks one; ScenarioRunner runs it on a fresh Machine.
 //
@@ -29,12 +29,18 @@ public:
 
 class Step;
 
-/// One image on one core.
+/// One image on one core: an RTApp on an M4, or a high-level app on the A7.
 struct CoreImage {
     CoreId core = CoreId::M4_0;
     std::string path;                  // resolved: variables substituted, relative to the file
-    std::optional<RtAppImage> image;   // loaded when the file is read (unless load_images is off)
+    std::optional<RtAppImage> image;   // M4: loaded when the file is read (unless load_images is off)
     int line = 0;
+    // A7 only: how the emulated OS starts the app (Machine::HlAppOptions).
+    std::string manifest;              // empty: the app directory's
+    std::vector<std::string> args;     // after the manifest's CmdArgs
+    std::vector<std::string> env;      // NAME=VALUE
+    std::string storage_dir;           // empty: no mutable storage
+    bool temporary_storage = false;    // `storage: temporary`: a fresh empty folder for each run
 };
 
 struct Scenario {

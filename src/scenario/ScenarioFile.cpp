@@ -10,6 +10,9 @@
 #include "board/BoardError.h"
 #include "board/BoardFile.h"
 #include "board/FieldReader.h"
+#include "image/ElfFile.h"
+#include "os/HlAppPackage.h"
+#include "os/LinuxElfLoader.h"
 #include "scenario/Scenario.h"
 #include "scenario/Steps.h"
 
@@ -71,6 +74,62 @@ std::string substitute(const std::string& text, const ParseOptions& options, con
         p = close + 1;
     }
     return out;
+}
+
+/// `cores.a7`: the A7's high-level app, `a7: PATH` or a map with `app` (an app directory or an
+/// ELF) and optionally `manifest`, `args`, `env` and `storage`.
+template <class ResolvePath>
+CoreImage parseHlApp(FieldReader& cores, const BoardFileContext& ctx, const ParseOptions& options,
+                     const ResolvePath& resolvePath) {
+    CoreImage img;
+    img.core = CoreId::A7;
+    img.line = cores.lineOf("a7");
+    YAML::Node node = cores.node("a7");
+    auto strings = [&](FieldReader& f, std::string_view key) {
+        std::vector<std::string> out;
+        auto n = f.optionalNode(key);
+        if (!n) return out;
+        if (!n->IsSequence()) f.fail(key, fmt::format("{} must be a list such as [a, b]", f.fieldName(key)));
+        for (const YAML::Node& item : *n) {
+            if (!item.IsScalar()) f.fail(key, fmt::format("{} must be a list of plain values", f.fieldName(key)));
+            out.push_back(item.Scalar());
+        }
+        return out;
+    };
+    if (node.IsScalar()) {
+        img.path = resolvePath(node.Scalar(), img.line);
+    } else if (node.IsMap()) {
+        FieldReader a7(node, ctx, "cores.a7", lineOf(node) ? lineOf(node) : img.line);
+        img.path = resolvePath(a7.string("app"), a7.lineOf("app"));
+        if (auto m = a7.optionalString("manifest")) img.manifest = resolvePath(*m, a7.lineOf("manifest"));
+        img.args = strings(a7, "args");
+        img.env = strings(a7, "env");
+        for (const std::string& e : img.env)
+            if (e.find('=') == std::string::npos || e.front() == '=')
+                a7.fail("env", fmt::format("cores.a7.env: '{}' must be NAME=VALUE", e));
+        if (auto st = a7.optionalString("storage")) {
+            if (*st == "temporary") img.temporary_storage = true;
+            else img.storage_dir = resolvePath(*st, a7.lineOf("storage"));
+        }
+        a7.finish();
+    } else {
+        cores.fail("a7", "cores.a7 must be a high-level app (an app directory or ELF), or a map with app, manifest, "
+                         "args, env and storage");
+    }
+    if (options.load_images) {
+        std::error_code ec;
+        if (!std::filesystem::exists(img.path, ec))
+            cores.fail("a7", fmt::format("a7 app '{}' does not exist", img.path));
+        try {
+            // The checks the OS makes before it starts an app: the manifest, its EntryPoint, and
+            // an executable the A7's Linux can run.
+            const mt3620::os::HlAppPackage pkg = mt3620::os::resolveHlApp(img.path, img.manifest, img.args, img.env);
+            mt3620::os::checkLinuxExecutable(ElfFile::parseLinux(pkg.spec.elf_path, readFileBytes(pkg.spec.elf_path)));
+        } catch (const std::exception& e) {
+            cores.fail("a7", fmt::format("a7 app: {}", e.what()));
+        }
+    }
+    return img;
 }
 
 }  // namespace
@@ -149,12 +208,9 @@ Scenario ScenarioFile::parse(const std::string& name, const std::string& text, c
             }
             s.cores.push_back(std::move(img));
         }
-        if (cores.has("a7")) {
-            cores.optionalString("a7");
-            cores.fail("a7", "the A7 core (high-level apps) is not emulated yet: give m4-0 and/or m4-1");
-        }
+        if (cores.has("a7")) s.cores.push_back(parseHlApp(cores, ctx, options, resolvePath));
         cores.finish();
-        if (s.cores.empty()) top.fail("cores", "cores must give an image for m4-0 and/or m4-1");
+        if (s.cores.empty()) top.fail("cores", "cores must give an image for m4-0, m4-1 and/or a7");
 
         if (top.has("timeout")) s.timeout = top.period("timeout");
         else {

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <stdlib.h>
+
 #include <chrono>
+#include <filesystem>
 #include <optional>
+#include <stdexcept>
 
 #include "scenario/Steps.h"
 
@@ -30,6 +34,31 @@ std::string ScenarioResult::uartText() const {
     return out;
 }
 
+namespace {
+
+/// `storage: temporary`: an empty folder for one run, removed with everything in it afterwards.
+class TemporaryDirectory {
+public:
+    TemporaryDirectory() = default;
+    TemporaryDirectory(const TemporaryDirectory&) = delete;
+    TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+    ~TemporaryDirectory() {
+        std::error_code ec;
+        if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+    }
+    const std::string& create(const std::string& prefix) {
+        std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+        if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary storage folder: " + pattern);
+        path_ = pattern;
+        return path_;
+    }
+
+private:
+    std::string path_;
+};
+
+}  // namespace
+
 ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) {
     const auto host_start = std::chrono::steady_clock::now();
     ScenarioResult r;
@@ -46,9 +75,21 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
     mo.board_name = scenario.board_name;
 
     std::optional<mt3620emu::Machine> built;
+    TemporaryDirectory storage;
     try {
         built.emplace(mo);
-        for (const CoreImage& c : scenario.cores) built->loadRtApp(apiCore(c.core), c.path);
+        for (const CoreImage& c : scenario.cores) {
+            if (c.core != CoreId::A7) {
+                built->loadRtApp(apiCore(c.core), c.path);
+                continue;
+            }
+            mt3620emu::Machine::HlAppOptions hl;
+            hl.args = c.args;
+            hl.env = c.env;
+            hl.manifest = c.manifest;
+            hl.storage_dir = c.temporary_storage ? storage.create("mt3620-scenario-storage") : c.storage_dir;
+            built->loadHlApp(c.path, hl);
+        }
     } catch (const std::exception& e) {
         r.failure = fmt::format("setup: {}", e.what());
     }

@@ -222,15 +222,15 @@ public:
                                                formatDuration(*timeout), sawSince(out, cursor)));
         // A halted core prints nothing more once its UART has sent what is in the FIFO (16
         // characters: under 2 ms at 115200 baud), so fail soon after instead of at the timeout.
-        const mt3620emu::Core core = apiCore(isDebugUart(uart) ? static_cast<CoreId>(uart) : CoreId::M4_0);
-        if (!isDebugUart(uart) || !ctx.machine.halted(core)) {
+        // Neither does an A7 app that ended.
+        if (!isDebugUart(uart) || !silenced(ctx)) {
             halted_at_ = kNever;
         } else if (halted_at_ == kNever) {
             halted_at_ = ctx.machine.now();
             ctx.progressed = true;  // wakeAt() moved earlier
         } else if (ctx.machine.now() >= halted_at_ + kHaltGrace) {
-            return ctx.fail(*this, fmt::format("expected {} on {}, but the core halted: {}; {}", pattern.describe(),
-                                               uartName(uart), firstLine(ctx.machine.lastFault(core)), sawSince(out, cursor)));
+            return ctx.fail(*this, fmt::format("expected {} on {}, but {}; {}", pattern.describe(), uartName(uart),
+                                               whySilent(ctx), sawSince(out, cursor)));
         }
         return StepStatus::Pending;
     }
@@ -241,6 +241,14 @@ public:
     }
 
 private:
+    bool isA7() const { return uart == debugUartId(CoreId::A7); }
+    bool silenced(RunContext& ctx) const {
+        return isA7() ? ctx.machine.hlAppExitStatus().has_value() : ctx.machine.halted(apiCore(static_cast<CoreId>(uart)));
+    }
+    std::string whySilent(RunContext& ctx) const {
+        if (isA7()) return "the app " + ctx.machine.hlAppStatus();
+        return "the core halted: " + firstLine(ctx.machine.lastFault(apiCore(static_cast<CoreId>(uart))));
+    }
     static constexpr Picos kHaltGrace = 5 * kPicosPerMilli;
     Picos deadline_ = kNever;
     Picos halted_at_ = kNever;
@@ -474,6 +482,12 @@ public:
     std::vector<CoreId> cores;
     StepStatus poll(RunContext& ctx) override {
         for (CoreId c : cores) {
+            if (c == CoreId::A7) {
+                const std::optional<int> status = ctx.machine.hlAppExitStatus();
+                if (status && *status >= 128)
+                    return ctx.fail(*this, fmt::format("expected no fault on a7, but the app {}", ctx.machine.hlAppStatus()));
+                continue;
+            }
             const std::string report = ctx.machine.lastFault(apiCore(c));
             if (!report.empty())
                 return ctx.fail(*this, fmt::format("expected no fault on {}, but: {}", coreName(c),
@@ -483,6 +497,31 @@ public:
         }
         return StepStatus::Done;
     }
+};
+
+/// The A7 app ended with an exit code or by a signal (Machine::hlAppExitStatus: 128 + signal).
+class ExpectExit : public Step {
+public:
+    int status = 0;         // 0-255, or 128 + signal
+    std::string expected;   // "exit code 0", "signal SIGABRT (6)"
+    std::optional<Picos> timeout;
+    void start(RunContext& ctx) override { deadline_ = timeout ? ctx.machine.now() + *timeout : kNever; }
+    StepStatus poll(RunContext& ctx) override {
+        const std::optional<int> got = ctx.machine.hlAppExitStatus();
+        if (got && *got == status) return StepStatus::Done;
+        if (got) return ctx.fail(*this, fmt::format("expected the a7 app to end with {}, but it {}", expected,
+                                                    ctx.machine.hlAppStatus()));
+        if (ctx.machine.now() < deadline_) return StepStatus::Pending;
+        return ctx.fail(*this, waitingFor(ctx));
+    }
+    Picos wakeAt() const override { return deadline_; }
+    std::string waitingFor(RunContext& ctx) const override {
+        return fmt::format("expected the a7 app to end with {}{}, but it is {}", expected,
+                           timeout ? " within " + formatDuration(*timeout) : "", ctx.machine.hlAppStatus());
+    }
+
+private:
+    Picos deadline_ = kNever;
 };
 
 class Restart : public Step {
@@ -523,7 +562,7 @@ constexpr KindInfo kKinds[] = {
     {"expect-pin", nullptr},      {"expect-pwm", nullptr},       {"set-adc", nullptr},
     {"delay", "for"},             {"expect-register", nullptr},  {"expect-fault", "contains"},
     {"expect-no-fault", "core"},  {"restart", "core"},           {"snapshot-uart", "file"},
-    {"parallel", nullptr},
+    {"expect-exit", "code"},      {"parallel", nullptr},
 };
 
 const KindInfo* findKind(std::string_view name) {
@@ -538,21 +577,27 @@ std::string coreList(const Scenario& s) {
     return out;
 }
 
-/// A core (or its debug UART) by name: m4-0 or m4-1, running an image in this scenario.
-/// Optional when only one core runs an image.
-CoreId coreField(FieldReader& f, std::string_view key, const Scenario& s, std::string_view what) {
+/// A core (or its debug UART) by name: m4-0, m4-1 or (where `a7_ok`) a7, running an image in
+/// this scenario. Optional when only one core runs an image.
+CoreId coreField(FieldReader& f, std::string_view key, const Scenario& s, std::string_view what, bool a7_ok = false) {
+    std::optional<CoreId> id;
+    std::string name;
     if (!f.has(key)) {
         f.optionalString(key);  // mark as known
-        if (s.cores.size() == 1) return s.cores.front().core;
-        f.failHere(fmt::format("{} is required when more than one core runs an image", f.fieldName(key)));
+        if (s.cores.size() != 1)
+            f.failHere(fmt::format("{} is required when more than one core runs an image", f.fieldName(key)));
+        id = s.cores.front().core;
+        name = std::string(coreName(*id));
+    } else {
+        name = f.string(key);
+        id = parseCoreName(name);
+        if (!id) f.fail(key, fmt::format("unknown {} '{}' (known: m4-0, m4-1{})", what, name, a7_ok ? ", a7" : ""));
+        if (!s.hasCore(*id))
+            f.fail(key, fmt::format("{} '{}': no image runs on {} in this scenario (cores: {})", what, name, name, coreList(s)));
     }
-    std::string name = f.string(key);
-    std::optional<CoreId> id = parseCoreName(name);
-    if (!id || *id == CoreId::A7) {
-        f.fail(key, fmt::format("unknown {} '{}' (known: m4-0, m4-1)", what, name));
-    }
-    if (!s.hasCore(*id))
-        f.fail(key, fmt::format("{} '{}': no image runs on {} in this scenario (cores: {})", what, name, name, coreList(s)));
+    if (*id == CoreId::A7 && !a7_ok)
+        f.fail(key, fmt::format("{} '{}': this step is for the M4 cores (an A7 app's end is checked with expect-exit)",
+                                what, name));
     return *id;
 }
 
@@ -563,10 +608,11 @@ UartId uartField(FieldReader& f, const Scenario& s) {
         std::string name = f.string("uart");
         if (name.size() == 4 && (name.starts_with("ISU") || name.starts_with("isu")) && name[3] >= '0' && name[3] <= '4')
             return kIsuUartId + static_cast<unsigned>(name[3] - '0');
-        if (!parseCoreName(name) || *parseCoreName(name) == CoreId::A7)
-            f.fail("uart", fmt::format("unknown UART '{}' (known: m4-0, m4-1: the cores' debug UARTs; ISU0-ISU4)", name));
+        if (!parseCoreName(name))
+            f.fail("uart", fmt::format("unknown UART '{}' (known: m4-0, m4-1: the cores' debug UARTs; a7: the A7 "
+                                       "app's output; ISU0-ISU4)", name));
     }
-    return debugUartId(coreField(f, "uart", s, "UART"));
+    return debugUartId(coreField(f, "uart", s, "UART", true));
 }
 
 /// A GPIO pad: 8, GPIO8 or gpio8.
@@ -675,6 +721,23 @@ Pattern patternField(FieldReader& f) {
     return p;
 }
 
+/// SIGABRT, ABRT or 6 -> 6; 0 if it is none of those.
+int signalNumber(std::string_view text) {
+    static constexpr std::pair<std::string_view, int> kSignals[] = {
+        {"HUP", 1},   {"INT", 2},   {"QUIT", 3},  {"ILL", 4},   {"TRAP", 5},  {"ABRT", 6},  {"BUS", 7},
+        {"FPE", 8},   {"KILL", 9},  {"USR1", 10}, {"SEGV", 11}, {"USR2", 12}, {"PIPE", 13}, {"ALRM", 14},
+        {"TERM", 15}, {"CHLD", 17}, {"SYS", 31},
+    };
+    if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        const int n = text.size() <= 2 ? std::stoi(std::string(text)) : 0;
+        return n >= 1 && n <= 64 ? n : 0;
+    }
+    if (text.starts_with("SIG")) text.remove_prefix(3);
+    for (const auto& [name, number] : kSignals)
+        if (text == name) return number;
+    return 0;
+}
+
 std::string stepLabel(const std::string& prefix, int index, std::string_view kind) {
     return fmt::format("{}step {} ({})", prefix, index, kind);
 }
@@ -772,6 +835,9 @@ std::unique_ptr<Step> parseStep(const YAML::Node& node, const StepParseContext& 
         } else if (kind == "write-serial") {
             auto st = std::make_unique<WriteSerial>();
             st->uart = uartField(f, s);
+            if (st->uart == debugUartId(CoreId::A7))
+                f.fail("uart", "write-serial: a7 is the A7 app's output stream; its standard input reads end of file "
+                               "(give the app an ISU UART, e.g. uart: ISU0)");
             st->text = f.string("text");
             step = std::move(st);
         } else if (kind == "set-pin") {
@@ -879,7 +945,7 @@ std::unique_ptr<Step> parseStep(const YAML::Node& node, const StepParseContext& 
             step = std::move(st);
         } else if (kind == "expect-no-fault") {
             auto st = std::make_unique<ExpectNoFault>();
-            if (f.has("core")) st->cores.push_back(coreField(f, "core", s, "core"));
+            if (f.has("core")) st->cores.push_back(coreField(f, "core", s, "core", true));
             else {
                 f.optionalString("core");
                 for (const CoreImage& c : s.cores) st->cores.push_back(c.core);
@@ -888,6 +954,29 @@ std::unique_ptr<Step> parseStep(const YAML::Node& node, const StepParseContext& 
         } else if (kind == "restart") {
             auto st = std::make_unique<Restart>();
             st->core = coreField(f, "core", s, "core");
+            step = std::move(st);
+        } else if (kind == "expect-exit") {
+            auto st = std::make_unique<ExpectExit>();
+            if (!s.hasCore(CoreId::A7)) f.failHere("expect-exit: no high-level app runs on a7 in this scenario");
+            if (f.has("code") == f.has("signal")) {
+                f.optionalString("code");
+                f.optionalString("signal");
+                f.failHere("expect-exit needs either code (0-255) or signal (SIGABRT, 6, ...)");
+            }
+            if (f.has("code")) {
+                st->status = static_cast<int>(f.index("code", 255, "an exit code 0-255"));
+                st->expected = fmt::format("exit code {}", st->status);
+                f.optionalString("signal");
+            } else {
+                const std::string sig = f.string("signal");
+                const int number = signalNumber(sig);
+                if (number <= 0) f.fail("signal", fmt::format("expect-exit.signal must be a signal such as SIGABRT, SIGSEGV "
+                                                              "or a number 1-64, not '{}'", sig));
+                st->status = 128 + number;
+                st->expected = fmt::format("signal {}", sig);
+                f.optionalString("code");
+            }
+            st->timeout = optionalDuration(f, "timeout");
             step = std::move(st);
         } else if (kind == "snapshot-uart") {
             auto st = std::make_unique<SnapshotUart>();

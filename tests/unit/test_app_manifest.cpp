@@ -136,7 +136,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad-storage-size.json", ": Capabilities.MutableStorage.SizeKB: 65 is out of range (1-64)"},
         BadCase{"bad-port.json", ": Capabilities.AllowedTcpServerPorts[0]: port 0 is out of range (1-65535)"},
         BadCase{"bad-flag.json", ": Capabilities.WifiConfig: must be true or false, not \"yes\""},
-        BadCase{"bad-power.json", ": Capabilities.PowerControls[0]: \"Sleep\" is not ForcePowerDown, ForceReboot or SetPowerProfile"}),
+        BadCase{"bad-power.json", ": Capabilities.PowerControls[0]: \"Sleep\" is not ForcePowerDown, ForceReboot or SetPowerProfile"},
+        BadCase{"bad-malloc-version.json", ": MallocVersion: 3 is not 1 or 2"}),
     [](const ::testing::TestParamInfo<BadCase>& info) {
         std::string n = info.param.file;
         n = n.substr(0, n.find('.'));

@@ -42,6 +42,9 @@ int z__SPIMaster_Open(SPI_InterfaceId interfaceId, SPI_ChipSelectId chipSelectId
     const struct z__SPIMaster_Config_v1 *c = (const struct z__SPIMaster_Config_v1 *)config;
     if (c->csPolarity != SPI_ChipSelectPolarity_ActiveLow && c->csPolarity != SPI_ChipSelectPolarity_ActiveHigh)
         APPLIBS_FAIL(EINVAL);
+    /* Chip selects as the MT3620 hardware definition names them: MT3620_SPI_CS_A is -1 and
+     * MT3620_SPI_CS_B -2 (src/sdk/HardwareDefinitions/inc/hw/mt3620.h); 0 and 1 are taken too. */
+    if (chipSelectId == -1 || chipSelectId == -2) chipSelectId = -1 - chipSelectId;
     if (interfaceId < 0 || chipSelectId < 0) APPLIBS_FAIL(ENODEV);
     char path[64];
     snprintf(path, sizeof path, MT_SPI_PATH_FORMAT, interfaceId, chipSelectId);

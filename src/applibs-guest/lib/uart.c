@@ -63,7 +63,10 @@ int z__UART_Open(UART_Id uartId, const struct z__UART_Config_Base *uartConfig)
     if (!applibs_check_version(uartConfig->z__magicAndVersion, z__UART_CONFIG_MAGIC, 1)) APPLIBS_FAIL(EINVAL);
     struct kernel_termios t;
     if (termios_for((const struct z__UART_Config_v1 *)uartConfig, &t) < 0) APPLIBS_FAIL(EINVAL);
-    int fd = applibs_open_device(MT_UART_PATH_FORMAT, uartId, O_RDWR | O_NOCTTY | O_NONBLOCK);
+    /* UART ids as the MT3620 hardware definition numbers them: ISU0-ISU4 are 4-8
+     * (MT3620_ISU0_UART in src/sdk/HardwareDefinitions/inc/hw/mt3620.h). */
+    if (uartId < 4 || uartId > 8) APPLIBS_FAIL(ENODEV);
+    int fd = applibs_open_device(MT_UART_PATH_FORMAT, uartId - 4, O_RDWR | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) return -1;
     if (ioctl(fd, MT_TCSETSF, &t) < 0) {
         int e = errno;

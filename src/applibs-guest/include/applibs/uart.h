@@ -70,7 +70,8 @@ static inline void UART_InitConfig(UART_Config *uartConfig)
     z__UART_InitConfig((struct z__UART_Config_Base *)uartConfig, UART_STRUCTS_VERSION);
 }
 
-/* Opens ISU `uartId` as a UART for exclusive use: a descriptor for read(2)/write(2), or -1
+/* Opens UART `uartId` (MT3620_ISU0_UART..MT3620_ISU4_UART: 4-8, <hw/mt3620.h>) for exclusive
+ * use: a descriptor for read(2)/write(2), or -1
  * and errno: EACCES (not in the manifest), ENODEV, EINVAL (bad configuration), EBUSY, EFAULT. */
 static inline int UART_Open(UART_Id uartId, const UART_Config *uartConfig)
 {

@@ -1,0 +1,175 @@
+/* mt3620-emu SDK: the MT3620 RDB's LEDs, buttons and header pins. Generated from mt3620_rdb.json. */
+
+#pragma once
+#include "mt3620.h"
+
+// LED1 red (active low)
+#define MT3620_RDB_LED1_RED MT3620_GPIO8
+
+// LED1 green (active low)
+#define MT3620_RDB_LED1_GREEN MT3620_GPIO9
+
+// LED1 blue (active low)
+#define MT3620_RDB_LED1_BLUE MT3620_GPIO10
+
+// LED2 red (active low)
+#define MT3620_RDB_LED2_RED MT3620_GPIO15
+
+// LED2 green (active low)
+#define MT3620_RDB_LED2_GREEN MT3620_GPIO16
+
+// LED2 blue (active low)
+#define MT3620_RDB_LED2_BLUE MT3620_GPIO17
+
+// LED3 red (active low)
+#define MT3620_RDB_LED3_RED MT3620_GPIO18
+
+// LED3 green (active low)
+#define MT3620_RDB_LED3_GREEN MT3620_GPIO19
+
+// LED3 blue (active low)
+#define MT3620_RDB_LED3_BLUE MT3620_GPIO20
+
+// LED4 red (active low)
+#define MT3620_RDB_LED4_RED MT3620_GPIO21
+
+// LED4 green (active low)
+#define MT3620_RDB_LED4_GREEN MT3620_GPIO22
+
+// LED4 blue (active low)
+#define MT3620_RDB_LED4_BLUE MT3620_GPIO23
+
+// status LED red
+#define MT3620_RDB_STATUS_LED_RED MT3620_GPIO45
+
+// status LED green
+#define MT3620_RDB_STATUS_LED_GREEN MT3620_GPIO46
+
+// status LED blue
+#define MT3620_RDB_STATUS_LED_BLUE MT3620_GPIO47
+
+// networking LED red
+#define MT3620_RDB_NETWORKING_LED_RED MT3620_GPIO48
+
+// networking LED green
+#define MT3620_RDB_NETWORKING_LED_GREEN MT3620_GPIO14
+
+// networking LED blue
+#define MT3620_RDB_NETWORKING_LED_BLUE MT3620_GPIO11
+
+// button A (low while pressed)
+#define MT3620_RDB_BUTTON_A MT3620_GPIO12
+
+// button B (low while pressed)
+#define MT3620_RDB_BUTTON_B MT3620_GPIO13
+
+// header 1 pin 3
+#define MT3620_RDB_HEADER1_PIN3_GPIO MT3620_GPIO59
+
+// header 1 pin 4
+#define MT3620_RDB_HEADER1_PIN4_GPIO MT3620_GPIO0
+
+// header 1 pin 5
+#define MT3620_RDB_HEADER1_PIN5_GPIO MT3620_GPIO56
+
+// header 1 pin 6
+#define MT3620_RDB_HEADER1_PIN6_GPIO MT3620_GPIO1
+
+// header 1 pin 7
+#define MT3620_RDB_HEADER1_PIN7_GPIO MT3620_GPIO58
+
+// header 1 pin 8
+#define MT3620_RDB_HEADER1_PIN8_GPIO MT3620_GPIO2
+
+// header 1 pin 9
+#define MT3620_RDB_HEADER1_PIN9_GPIO MT3620_GPIO57
+
+// header 1 pin 10
+#define MT3620_RDB_HEADER1_PIN10_GPIO MT3620_GPIO3
+
+// header 1 pin 11
+#define MT3620_RDB_HEADER1_PIN11_GPIO MT3620_GPIO60
+
+// header 1 pin 12
+#define MT3620_RDB_HEADER1_PIN12_GPIO MT3620_GPIO4
+
+// header 2 pin 4
+#define MT3620_RDB_HEADER2_PIN4_GPIO MT3620_GPIO5
+
+// header 2 pin 6
+#define MT3620_RDB_HEADER2_PIN6_GPIO MT3620_GPIO6
+
+// header 2 pin 8
+#define MT3620_RDB_HEADER2_PIN8_GPIO MT3620_GPIO7
+
+// header 2 pin 9
+#define MT3620_RDB_HEADER2_PIN9_GPIO MT3620_GPIO30
+
+// header 2 pin 11
+#define MT3620_RDB_HEADER2_PIN11_GPIO MT3620_GPIO41
+
+// header 2 pin 12
+#define MT3620_RDB_HEADER2_PIN12_GPIO MT3620_GPIO43
+
+// header 2 pin 13
+#define MT3620_RDB_HEADER2_PIN13_GPIO MT3620_GPIO42
+
+// header 2 pin 14
+#define MT3620_RDB_HEADER2_PIN14_GPIO MT3620_GPIO44
+
+// header 3 pin 12
+#define MT3620_RDB_HEADER3_PIN12_GPIO MT3620_GPIO70
+
+// header 4 pin 13
+#define MT3620_RDB_HEADER4_PIN13_GPIO MT3620_GPIO35
+
+// header 4 pin 14
+#define MT3620_RDB_HEADER4_PIN14_GPIO MT3620_GPIO40
+
+// ISU0 UART on header 2 pins 1, 3, 5, 7
+#define MT3620_RDB_HEADER2_ISU0_UART MT3620_ISU0_UART
+
+// ISU0 I2C on header 2 pins 1, 3, 5, 7
+#define MT3620_RDB_HEADER2_ISU0_I2C MT3620_ISU0_I2C
+
+// ISU0 SPI on header 2 pins 1, 3, 5, 7
+#define MT3620_RDB_HEADER2_ISU0_SPI MT3620_ISU0_SPI
+
+// ISU3 UART on header 3 pins 5, 7, 9, 11
+#define MT3620_RDB_HEADER3_ISU3_UART MT3620_ISU3_UART
+
+// ISU3 I2C on header 3 pins 5, 7, 9, 11
+#define MT3620_RDB_HEADER3_ISU3_I2C MT3620_ISU3_I2C
+
+// ISU3 SPI on header 3 pins 5, 7, 9, 11
+#define MT3620_RDB_HEADER3_ISU3_SPI MT3620_ISU3_SPI
+
+// ISU1 UART on header 4 pins 5, 7, 9, 11
+#define MT3620_RDB_HEADER4_ISU1_UART MT3620_ISU1_UART
+
+// ISU1 I2C on header 4 pins 5, 7, 9, 11
+#define MT3620_RDB_HEADER4_ISU1_I2C MT3620_ISU1_I2C
+
+// ISU1 SPI on header 4 pins 5, 7, 9, 11
+#define MT3620_RDB_HEADER4_ISU1_SPI MT3620_ISU1_SPI
+
+// ISU2 UART on header 4 pins 6, 8, 10, 12
+#define MT3620_RDB_HEADER4_ISU2_UART MT3620_ISU2_UART
+
+// ISU2 I2C on header 4 pins 6, 8, 10, 12
+#define MT3620_RDB_HEADER4_ISU2_I2C MT3620_ISU2_I2C
+
+// ISU2 SPI on header 4 pins 6, 8, 10, 12
+#define MT3620_RDB_HEADER4_ISU2_SPI MT3620_ISU2_SPI
+
+// ADC controller 0 (channels on header 2)
+#define MT3620_RDB_ADC_CONTROLLER0 MT3620_ADC_CONTROLLER0
+
+// PWM controller 0
+#define MT3620_RDB_PWM_CONTROLLER0 MT3620_PWM_CONTROLLER0
+
+// PWM controller 1
+#define MT3620_RDB_PWM_CONTROLLER1 MT3620_PWM_CONTROLLER1
+
+// PWM controller 2: LED1 red/green/blue and networking LED blue on channels 0-3
+#define MT3620_RDB_LED_PWM_CONTROLLER2 MT3620_PWM_CONTROLLER2
