@@ -35,8 +35,8 @@ struct CoreImage {
     std::string path;                  // resolved: variables substituted, relative to the file
     std::optional<RtAppImage> image;   // M4: loaded when the file is read (unless load_images is off)
     int line = 0;
+    std::string manifest;              // the app's manifest; empty: none (M4) or the app directory's (A7)
     // A7 only: how the emulated OS starts the app (Machine::HlAppOptions).
-    std::string manifest;              // empty: the app directory's
     std::vector<std::string> args;     // after the manifest's CmdArgs
     std::vector<std::string> env;      // NAME=VALUE
     std::string storage_dir;           // empty: no mutable storage

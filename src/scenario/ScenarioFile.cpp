@@ -10,6 +10,7 @@
 #include "board/BoardError.h"
 #include "board/BoardFile.h"
 #include "board/FieldReader.h"
+#include "image/AppManifest.h"
 #include "image/ElfFile.h"
 #include "os/HlAppPackage.h"
 #include "os/LinuxElfLoader.h"
@@ -190,12 +191,30 @@ Scenario ScenarioFile::parse(const std::string& name, const std::string& text, c
         // The images.
         FieldReader cores = top.map("cores");
         for (const char* core_name : {"m4-0", "m4-1"}) {
-            auto path = cores.optionalString(core_name);
-            if (!path) continue;
+            auto node = cores.optionalNode(core_name);
+            if (!node) continue;
             CoreImage img;
             img.core = *parseCoreName(core_name);
             img.line = cores.lineOf(core_name);
-            img.path = resolvePath(*path, img.line);
+            if (node->IsMap()) {
+                // {image: ELF, manifest: app_manifest.json}: the RTApp's component ID and
+                // peripherals, as the OS loads it (firewall, inter-core connections).
+                FieldReader m4(*node, ctx, std::string("cores.") + core_name, lineOf(*node) ? lineOf(*node) : img.line);
+                img.path = resolvePath(m4.string("image"), m4.lineOf("image"));
+                if (auto m = m4.optionalString("manifest")) {
+                    img.manifest = resolvePath(*m, m4.lineOf("manifest"));
+                    if (options.load_images) {
+                        try {
+                            AppManifest::load(img.manifest);
+                        } catch (const std::exception& e) {
+                            m4.fail("manifest", fmt::format("{} manifest: {}", core_name, e.what()));
+                        }
+                    }
+                }
+                m4.finish();
+            } else {
+                img.path = resolvePath(cores.string(core_name), img.line);
+            }
             if (options.load_images) {
                 std::error_code ec;
                 if (!std::filesystem::exists(img.path, ec))

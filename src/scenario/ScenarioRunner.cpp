@@ -80,7 +80,7 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
         built.emplace(mo);
         for (const CoreImage& c : scenario.cores) {
             if (c.core != CoreId::A7) {
-                built->loadRtApp(apiCore(c.core), c.path);
+                built->loadRtApp(apiCore(c.core), c.path, c.manifest);
                 continue;
             }
             mt3620emu::Machine::HlAppOptions hl;

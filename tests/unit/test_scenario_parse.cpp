@@ -193,9 +193,14 @@ steps:
     EXPECT_EQ(s.steps.size(), 6u);
     EXPECT_EQ(s.steps[1]->kind, "expect-exit");
 
-    Scenario t = parse("cores: {a7: /abs/app, m4-0: a.elf}\nsteps:\n  - wait-serial: {uart: a7, text: x}\n");
+    Scenario t = parse("cores: {a7: /abs/app, m4-0: {image: a.elf, manifest: rt/app_manifest.json}}\nsteps:\n"
+                       "  - wait-serial: {uart: a7, text: x}\n");
     ASSERT_EQ(t.cores.size(), 2u);
+    EXPECT_EQ(t.cores[0].path, "/scenarios/a.elf");
+    EXPECT_EQ(t.cores[0].manifest, "/scenarios/rt/app_manifest.json");
     EXPECT_EQ(t.cores[1].path, "/abs/app");
+    EXPECT_THAT(refusal("cores:\n  m4-0: {image: a.elf, manifes: m.json}\nsteps: [delay: 1ms]\n"),
+                HasSubstr("test.yaml:2: unknown field 'cores.m4-0.manifes'"));
     EXPECT_TRUE(parse("cores: {a7: {app: x, storage: temporary}}\nsteps: [delay: 1ms]\n").cores[0].temporary_storage);
 
     EXPECT_THAT(refusal("cores: {a7: [x]}\nsteps: [delay: 1ms]\n"),
