@@ -6,7 +6,8 @@
  *   - the socket, registered in the event loop, receives the replies; each is checked against
  *     "echo:" + what was sent, in order, and printed with Log_Debug;
  *   - after COUNT replies it prints a summary and exits: 0 when every reply was right.
- * Usage: app [COUNT [WINDOW [PERIOD_MS]]]   (defaults 20, 1, 100) */
+ * Usage: app [COUNT [WINDOW [PERIOD_MS [RTAPP_COMPONENT_ID]]]]   (defaults 20, 1, 100,
+ * intercore-echo's ID) */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -93,16 +94,16 @@ int main(int argc, char *argv[])
     if (argc > 1) count = (unsigned)strtoul(argv[1], NULL, 10);
     if (argc > 2) window = (unsigned)strtoul(argv[2], NULL, 10);
     unsigned periodMs = argc > 3 ? (unsigned)strtoul(argv[3], NULL, 10) : 100;
+    const char *rtApp = argc > 4 ? argv[4] : rtAppComponentId;
     if (window == 0) window = 1;
-    Log_Debug("hl-intercore: %u messages to %s, %u at a time, every %u ms\n", count, rtAppComponentId, window,
-              periodMs);
+    Log_Debug("hl-intercore: %u messages to %s, %u at a time, every %u ms\n", count, rtApp, window, periodMs);
 
     struct sigaction action = {.sa_handler = onTerm};
     sigaction(SIGTERM, &action, NULL);
 
     EventLoop *loop = EventLoop_Create();
     if (loop == NULL) return 6;
-    sockFd = Application_Connect(rtAppComponentId);
+    sockFd = Application_Connect(rtApp);
     if (sockFd < 0) {
         Log_Debug("ERROR: Application_Connect: %s (%d)\n", strerror(errno), errno);
         return 7;

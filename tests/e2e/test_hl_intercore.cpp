@@ -123,6 +123,22 @@ TEST(HlIntercore, RefusedWithEconnrefusedWhenNoSuchRtAppRuns) {
     EXPECT_THAT(r.a7, HasSubstr("ERROR: Application_Connect: Connection refused (111)\n"));
 }
 
+TEST(HlIntercore, ComponentIdIsParsedAsApplibsDocumentsIt) {
+    REQUIRE_HL_APPS();
+    // Any letter case, optionally in braces.
+    const PairRun ok = runPair(appDir("hl-intercore"), {"2", "1", "10", "{005180BC-402F-4CB3-A662-72937DBCDE47}"},
+                               kRtManifest);
+    EXPECT_EQ(ok.exit, 0) << ok.a7;
+    EXPECT_THAT(ok.a7, HasSubstr("hl-intercore: 2 sent, 2 replies, 0 wrong\n"));
+    // Malformed: EINVAL, as Microsoft documents.
+    for (const char* bad : {"005180bc-402f-4cb3-a662-72937dbcde4", "005180bc-402f-4cb3-a662-72937dbcde4g",
+                            "005180bc+402f-4cb3-a662-72937dbcde47", ""}) {
+        const PairRun r = runPair(appDir("hl-intercore"), {"2", "1", "10", bad}, kRtManifest);
+        EXPECT_EQ(r.exit, 7) << bad;
+        EXPECT_THAT(r.a7, HasSubstr("ERROR: Application_Connect: Invalid argument (22)\n")) << bad;
+    }
+}
+
 TEST(HlIntercore, CliRunsThePairAndPrintsBothStreams) {
     REQUIRE_HL_APPS();
     const std::string args = "run --a7 " + appDir("hl-intercore") + " --applibs " + applibs() + " --m4-0 " +
@@ -181,6 +197,8 @@ epoll_wait after a send: 1
 event: data 7 in 1
 shutdown(SHUT_WR): 0
 send after SHUT_WR: -1 errno 32
+send after SHUT_WR without MSG_NOSIGNAL: -1 errno 32
+SIGPIPE handled: 1
 shutdown(SHUT_RD): 0
 recv after SHUT_RD: 0
 close: 0

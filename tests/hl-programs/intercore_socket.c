@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +33,13 @@ static void address(unsigned char a[20], int other)
     memcpy(a, &family, 2);
     memcpy(a + 4, echo, 16);
     if (other) a[4] ^= 0xff; /* an ID the manifest does not list */
+}
+
+static volatile sig_atomic_t pipes;
+static void onPipe(int sig)
+{
+    (void)sig;
+    ++pipes;
 }
 
 static int64_t nowNs(void)
@@ -173,6 +181,9 @@ int main(void)
 
     result("shutdown(SHUT_WR)", shutdown(s, SHUT_WR));
     result("send after SHUT_WR", send(s, "x", 1, MSG_NOSIGNAL));
+    signal(SIGPIPE, onPipe);
+    result("send after SHUT_WR without MSG_NOSIGNAL", send(s, "x", 1, 0));
+    printf("SIGPIPE handled: %d\n", (int)pipes);
     result("shutdown(SHUT_RD)", shutdown(s, SHUT_RD));
     result("recv after SHUT_RD", recv(s, buf, sizeof buf, 0));
     result("close", close(s));
