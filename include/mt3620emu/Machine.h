@@ -145,6 +145,10 @@ public:
     std::string hlAppStatus() const;
     /// The A7 app's exit status once it ended (128 + signal number when killed), else nullopt.
     std::optional<int> hlAppExitStatus() const;
+    /// Stops the A7 app as the Azure Sphere OS does: SIGTERM, then up to 2 s of virtual time
+    /// (the machine runs) for it to exit, then SIGKILL (docs/hl-apps.md). True if it ended
+    /// within the grace time; false if it had to be killed or was not running.
+    bool stopHlApp();
 
     // --- Running ---------------------------------------------------------------------------
     /// Runs for a stretch of virtual time.

@@ -23,6 +23,7 @@
 #include "machine/Machine.h"
 #include "os/AppDevices.h"
 #include "os/HlAppPackage.h"
+#include "os/HlAppStop.h"
 #include "os/HlProcess.h"
 #include "os/IntercoreSocket.h"
 #include "machine/RtAppLoader.h"
@@ -291,6 +292,10 @@ std::optional<int> Machine::hlAppExitStatus() const {
     const mt3620::os::HlProcess* p = impl_->machine.hlApp();
     if (!p || p->status() == mt3620::os::HlProcess::Status::Running) return std::nullopt;
     return p->exitCode();
+}
+
+bool Machine::stopHlApp() {
+    return mt3620::os::stopHlApp(impl_->machine) == mt3620::os::HlStopResult::Exited;
 }
 
 void Machine::restartCore(Core core, const std::string& reason) { impl_->machine.restartCore(toCore(core), reason); }

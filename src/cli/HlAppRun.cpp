@@ -1,6 +1,33 @@
 #include "cli/HlAppRun.h"
 
+#include <csignal>
+
 namespace mt3620::cli {
+
+namespace {
+// Set by the SIGINT handler: a signal handler can only reach static storage.
+volatile std::sig_atomic_t interrupted = 0;
+
+extern "C" void onInterrupt(int) {
+    interrupted = 1;
+    std::signal(SIGINT, SIG_DFL);  // the next Ctrl-C ends the emulator at once
+}
+}  // namespace
+
+mt3620emu::StopReason runInterruptible(mt3620emu::Machine& machine, mt3620emu::Picoseconds limit) {
+    interrupted = 0;
+    auto previous = std::signal(SIGINT, onInterrupt);
+    const mt3620emu::StopReason why = machine.runUntil([] { return interrupted != 0; }, limit);
+    std::signal(SIGINT, previous == SIG_ERR ? SIG_DFL : previous);
+    if (interrupted) machine.log("info", "machine", "interrupted (Ctrl-C)");
+    return why;
+}
+
+bool stopHlAppAtEnd(mt3620emu::Machine& machine) {
+    if (machine.hlAppExitStatus()) return true;
+    if (machine.hlAppStatus() == "running") machine.stopHlApp();
+    return false;
+}
 
 void addHlAppOptions(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--manifest", o.a7_manifest,

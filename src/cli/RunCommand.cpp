@@ -370,15 +370,19 @@ int runCommand(const RunOptions& o) {
     const Picoseconds run_for = limit.value_or(mt3620emu::kForever);
     StopReason why = debuggers          ? machine.runDebugSession(run_for)
                      : o.control_stdin  ? runWithControlInput(machine, run_for, !o.no_board)
+                     : !o.a7.empty()    ? runInterruptible(machine, run_for)
                                         : machine.runFor(run_for);
+    // The OS stops an A7 app still running with SIGTERM (docs/hl-apps.md, "Stopping").
+    const bool a7_ended = !o.a7.empty() && why != StopReason::Killed && stopHlAppAtEnd(machine);
     machine.finishVcd();
     std::fflush(stdout);
     machine.log("info", "machine", std::string("stopped: ") + mt3620emu::describe(why));
     if (why == StopReason::Killed) return 0;
     if (!o.a7.empty()) {
         machine.log("info", "a7", "app " + machine.hlAppStatus());
-        // With only the A7, the emulator exits as the app did (128 + signal when killed).
-        if (loaded.empty() && machine.hlAppExitStatus()) return *machine.hlAppExitStatus();
+        // With only the A7, the emulator exits as the app did (128 + signal when killed), unless
+        // the app ran until the OS stopped it at the end of the run.
+        if (loaded.empty() && a7_ended) return *machine.hlAppExitStatus();
     }
 
     int halted = 0;

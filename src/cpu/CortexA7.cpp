@@ -15,6 +15,8 @@ void check(uc_err err, const char* what) {
 constexpr std::uint32_t kCpsrThumb = 1u << 5;
 constexpr std::uint32_t kModeUser = 0x10;
 constexpr int kSigIll = 4, kSigTrap = 5, kSigBus = 7, kSigSegv = 11;
+// si_code values (Linux's asm-generic/siginfo.h).
+constexpr int kSegvMaperr = 1, kSegvAccerr = 2, kBusAdraln = 1, kIllIllopc = 1, kTrapBrkpt = 1;
 
 uc_arm_cp_reg cp15(std::uint32_t crn, std::uint32_t crm, std::uint32_t opc1, std::uint32_t opc2, std::uint64_t v = 0) {
     uc_arm_cp_reg r{};
@@ -177,7 +179,16 @@ void CortexA7::faultFromEngineError(int err) {
             const bool fetch = err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT;
             const bool write = err == UC_ERR_WRITE_UNMAPPED || err == UC_ERR_WRITE_PROT;
             const bool prot = err == UC_ERR_READ_PROT || err == UC_ERR_WRITE_PROT || err == UC_ERR_FETCH_PROT;
-            if (fetch) f.pc = f.address;
+            f.code = prot ? kSegvAccerr : kSegvMaperr;
+            if (fetch) {
+                f.pc = f.address;  // a jump to the address: the instruction never began
+                setReg(UC_ARM_REG_PC, f.address | (thumb() ? 1u : 0u));
+            } else if (auto pc = locateMemoryFault(err, f.address)) {
+                f.pc = *pc;
+            } else {
+                log_.warn("a7", "could not single out the instruction that faulted at {:#010x}: PC names its block",
+                          f.address);
+            }
             f.what = fmt::format("{} {} address {:#010x}", prot ? "permission denied for" : "unmapped",
                                  fetch ? "instruction fetch at" : write ? "write to" : "read from", f.address);
             break;
@@ -186,12 +197,15 @@ void CortexA7::faultFromEngineError(int err) {
         case UC_ERR_WRITE_UNALIGNED:
         case UC_ERR_FETCH_UNALIGNED:
             f.signal = kSigBus;
+            f.code = kBusAdraln;
             f.address = bad_access_.valid ? bad_access_.address : 0;
             f.what = fmt::format("unaligned access to {:#010x}", f.address);
             break;
         case UC_ERR_INSN_INVALID:
+            // Unicorn leaves PC on the undefined instruction.
             f.signal = kSigIll;
-            f.pc = reg(UC_ARM_REG_PC);
+            f.code = kIllIllopc;
+            f.pc = f.address = reg(UC_ARM_REG_PC);
             f.what = fmt::format("undefined instruction at {:#010x}", f.pc);
             break;
         default:
@@ -220,6 +234,7 @@ std::uint32_t CortexA7::countBlock(std::uint32_t address, std::uint32_t size) {
 
 void CortexA7::onBlock(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user) {
     auto* self = static_cast<CortexA7*>(user);
+    if (self->probing_) return;
     // As on the M4 (measured): stopping here returns before the block runs, with PC exact.
     if (self->cycles_ >= self->stop_cycles_) {
         self->stop_requested_ = true;
@@ -227,34 +242,53 @@ void CortexA7::onBlock(uc_struct* uc, std::uint64_t address, std::uint32_t size,
         return;
     }
     self->block_addr_ = static_cast<std::uint32_t>(address);
+    self->block_size_ = size;
     self->cycles_ += self->countBlock(static_cast<std::uint32_t>(address), size);
 }
 
 void CortexA7::onInterrupt(uc_struct* uc, std::uint32_t intno, void* user) {
     auto* self = static_cast<CortexA7*>(user);
+    if (self->probing_) {  // a probe ran into an SVC or an exception: it proves nothing
+        uc_emu_stop(uc);
+        return;
+    }
     if (intno == 2) {  // EXCP_SWI: SVC, PC after the instruction
         if (self->on_syscall) self->on_syscall();
         return;
     }
-    // Any other exception in User mode is a fault the kernel turns into a signal.
+    // Any other exception in User mode is a fault the kernel turns into a signal. Unicorn calls
+    // this hook before taking the exception, with PC on the instruction.
     Fault f;
     f.pc = self->reg(UC_ARM_REG_PC);
     switch (intno) {
         case 1:  // EXCP_UDEF
             f.signal = kSigIll;
+            f.code = kIllIllopc;
+            f.address = f.pc;
             f.what = fmt::format("undefined instruction at {:#010x}", f.pc);
             break;
         case 7:  // EXCP_BKPT
             f.signal = kSigTrap;
+            f.code = kTrapBrkpt;
+            f.address = f.pc;
             f.what = fmt::format("breakpoint (BKPT) at {:#010x}", f.pc);
             break;
+        case 4:  // EXCP_DATA_ABORT: with flat user memory only an alignment fault (LDREX/STREX family)
+            f.signal = kSigBus;
+            f.code = kBusAdraln;
+            f.address = self->exclusiveAddress(f.pc, self->thumb());
+            f.what = fmt::format("unaligned exclusive access to {:#010x}", f.address);
+            break;
         case 3:  // EXCP_PREFETCH_ABORT
-        case 4:  // EXCP_DATA_ABORT
             f.signal = kSigSegv;
-            f.what = fmt::format("{} abort near {:#010x}", intno == 3 ? "prefetch" : "data", f.pc);
+            f.code = kSegvAccerr;
+            f.address = f.pc;
+            f.what = fmt::format("prefetch abort at {:#010x}", f.pc);
             break;
         default:
             f.signal = kSigIll;
+            f.code = kIllIllopc;
+            f.address = f.pc;
             f.what = fmt::format("unexpected exception {} at {:#010x}", intno, f.pc);
             break;
     }

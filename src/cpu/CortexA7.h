@@ -8,6 +8,7 @@
 // like WFI: it does not execute and its time follows the machine's until wake().
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "machine/Scheduler.h"
 
 struct uc_struct;
+struct uc_context;
 
 namespace mt3620 {
 
@@ -54,11 +56,14 @@ public:
     /// A guest fault in the last run, as a signal number and a one-line description.
     struct Fault {
         int signal = 0;  // 0: none
-        std::uint32_t address = 0;
+        int code = 0;    // si_code: SEGV_MAPERR 1 / SEGV_ACCERR 2, BUS_ADRALN 1, ILL_ILLOPC 1, TRAP_BRKPT 1
+        std::uint32_t address = 0;  // si_addr: the data address, or the instruction's for SIGILL/SIGTRAP
         std::uint32_t pc = 0;
         std::string what;
     };
-    /// Called when the guest faults (SIGSEGV, SIGILL, SIGBUS, SIGTRAP); the process decides.
+    /// Called when the guest faults (SIGSEGV, SIGILL, SIGBUS, SIGTRAP) with the core's registers
+    /// as they were before the faulting instruction, PC on it; the process decides (a signal
+    /// handler, or the end of the app).
     std::function<void(const Fault&)> on_fault;
     /// Forgets cached instruction counts (code was unmapped or changed).
     void flushCode();
@@ -81,6 +86,20 @@ private:
     void stopEngine();
     void updateStopCycles();
     void faultFromEngineError(int err);
+
+    // Finding the faulting instruction of a memory fault (CortexA7Faults.cpp): Unicorn stops a
+    // faulting block with every register exact except PC, which still names the block's start.
+    struct Probe {
+        int err = 0;
+        bool faulted = false;  // an invalid access at the address the probe looks for
+        std::uint32_t regs[15] = {};
+    };
+    std::optional<std::uint32_t> locateMemoryFault(int err, std::uint32_t address);
+    std::vector<std::uint32_t> blockInstructions(bool thumb);
+    Probe probe(uc_context* base, std::uint32_t pc, int err, std::uint32_t address, int reg = -1, std::uint32_t delta = 0);
+    std::uint32_t addressRegisters(uc_context* base, std::uint32_t pc, int err, std::uint32_t address);
+    std::uint32_t exclusiveAddress(std::uint32_t pc, bool thumb);
+    static void onProbeWrite(uc_struct* uc, int type, std::uint64_t address, int size, std::int64_t value, void* user);
 
     Scheduler& scheduler_;
     Log& log_;
@@ -107,6 +126,15 @@ private:
     bool executing_ = false;
     bool stop_requested_ = false;
     std::uint32_t block_addr_ = 0;
+    std::uint32_t block_size_ = 0;
+    bool probing_ = false;  // single-stepping to find a faulting instruction: no counting, no syscalls
+    struct UndoWrite {
+        std::uint32_t address;
+        std::uint32_t size;
+        std::uint64_t old;
+    };
+    std::vector<UndoWrite> probe_writes_;
+    std::uint32_t reg_scratch_[15] = {};  // r0-r14 at the fault, while probing
     struct BadAccess {
         bool valid = false;
         int type = 0;

@@ -11,9 +11,11 @@
 #include "os/I2cDevice.h"
 #include "os/PowerDevice.h"
 #include "os/PwmDevice.h"
+#include "os/SpiDevice.h"
 #include "os/StorageFile.h"
 #include "os/UartDevice.h"
 #include "periph/IsuI2c.h"
+#include "periph/IsuSpi.h"
 
 namespace mt3620::os {
 
@@ -64,16 +66,15 @@ void installAppDevices(HlProcess& p, SharedPeripherals& shared, const AppManifes
         }, deviceNumber(kMajorI2c, n));
     }
 
-    // SPI masters: spidev nodes per ISU and chip select. The ISU SPI master model has not
-    // landed yet, so a granted interface is ENODEV (docs/hl-apps.md); the manifest check
+    // SPI masters: a spidev node per ISU and chip select (SpiDevice.h); the manifest check
     // comes first, as on the device.
     for (unsigned n = 0; n < kIsuCount; ++n) {
-        for (unsigned cs = 0; cs < 2; ++cs) {
+        SpiBus& bus = shared.isu_spi[n]->bus();
+        for (unsigned cs = 0; cs < SpiBus::kChipSelects; ++cs) {
             const std::string path = "/dev/spidev" + std::to_string(n) + "." + std::to_string(cs);
-            fs.addDevice(path, [&p, n, spis = caps.spiMaster](std::uint32_t) -> Opened {
+            fs.addDevice(path, [&p, &bus, n, cs, spis = caps.spiMaster](std::uint32_t) -> Opened {
                 if (!granted(spis, static_cast<int>(n))) return refuse(p, "ISU" + std::to_string(n) + " SPI master", "SpiMaster");
-                p.log().warnOnce("a7.spi", "a7", "SPI master devices are not emulated yet: ENODEV");
-                return -ENODEV;
+                return std::make_shared<SpiFile>(bus, n, cs);
             }, deviceNumber(kMajorSpidev, n * 2 + cs));
         }
     }

@@ -6,7 +6,7 @@
 //   /dev/gpiochip0           GpioDevice.h   lines checked against "Gpio"
 //   /dev/ttyISU0..4          UartDevice.h   "Uart"
 //   /dev/i2c-0..4            I2cDevice.h    "I2cMaster"
-//   /dev/spidev<n>.<cs>      "SpiMaster" (no SPI model yet: ENODEV when granted)
+//   /dev/spidev<n>.<cs>      SpiDevice.h    "SpiMaster"
 //   /dev/adc0                AdcDevice.h    "Adc"
 //   /dev/pwm0..2             PwmDevice.h    "Pwm"
 //   /dev/power               PowerDevice.h  "PowerControls"

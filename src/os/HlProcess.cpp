@@ -32,7 +32,7 @@ HlProcess::HlProcess(Scheduler& scheduler, Log& log, ByteOutput& output)
         std::string where;
         if (auto m = mem_.find(f.pc)) where = fmt::format(" (PC {:#010x} in {} +{:#x})", f.pc, m->name, f.pc - m->start);
         else where = fmt::format(" (PC {:#010x})", f.pc);
-        kill(f.signal, f.what + where);
+        syscalls_->deliverFault(f.signal, f.code, f.address, f.what + where);
     };
 }
 

@@ -47,6 +47,11 @@ public:
     /// A signal from outside the app (the OS stopping it: SIGTERM): a wait in progress ends
     /// with -EINTR and the signal acts at once (handler, or default action).
     void sendSignal(int sig, const std::string& why);
+    /// A guest fault (the core's registers are those before the faulting instruction, PC on
+    /// it): the app's handler runs with si_code and si_addr, as Linux delivers SIGSEGV, SIGBUS,
+    /// SIGILL and SIGTRAP; without one, or with the signal blocked or ignored, the app is killed
+    /// (`why` goes in the report).
+    void deliverFault(int sig, int code, std::uint32_t address, const std::string& why);
 
     using Args = std::array<std::uint32_t, 6>;
 
@@ -63,8 +68,14 @@ private:
     /// Acts on pending, unblocked signals: runs the handler (a signal frame on the stack) or the
     /// default action (ignore, or end the app).
     void deliverPending();
+    /// What a fault adds to a signal frame (siginfo and sigcontext).
+    struct FaultInfo {
+        int code = 0;
+        std::uint32_t address = 0;
+        std::uint32_t trap_no = 0;
+    };
     /// Pushes a signal frame and enters the handler; false if the stack cannot hold it.
-    bool enterHandler(int sig);
+    bool enterHandler(int sig, const FaultInfo* fault = nullptr);
     std::int64_t sysUname(std::uint32_t buf);
     std::int64_t sysGetrandom(std::uint32_t buf, std::uint32_t len);
     std::int64_t sysPrlimit(int resource, std::uint32_t new_limit, std::uint32_t old_limit);

@@ -6,8 +6,10 @@
 // (128 bytes, SA_SIGINFO only), then the ucontext: uc_flags, uc_link, uc_stack (12 bytes),
 // uc_mcontext (struct sigcontext: trap_no, error_code, oldmask, r0-r10, fp, ip, sp, lr, pc,
 // cpsr, fault_address), uc_sigmask (8 bytes + 120 unused), uc_regspace (the VFP state: magic
-// 0x56465001, size, d0-d31, fpscr). Guest faults (SIGSEGV, SIGILL, SIGBUS) are not delivered
-// to handlers: the app is terminated and the fault reported (docs/hl-apps.md).
+// 0x56465001, size, d0-d31, fpscr). Guest faults (SIGSEGV, SIGBUS, SIGILL, SIGTRAP) reach a
+// handler with si_code, si_addr and the faulting instruction's PC in the ucontext (the core
+// finds it, CortexA7Faults.cpp), so the handler can siglongjmp out or fix the cause and return;
+// like Linux's force_sig_fault, a blocked or ignored fault signal kills the app.
 #include <unicorn/unicorn.h>
 
 #include <cstring>
@@ -77,7 +79,23 @@ void Syscalls::deliverPending() {
     }
 }
 
-bool Syscalls::enterHandler(int sig) {
+void Syscalls::deliverFault(int sig, int code, std::uint32_t address, const std::string& why) {
+    if (sig < 1 || sig > 64 || p_.status() != HlProcess::Status::Running) return;
+    const std::uint64_t bit = 1ull << (sig - 1);
+    const SigAction& act = sigactions_[sig];
+    if (act.handler > 1 && !(sigmask_ & bit)) {
+        // Linux's trap numbers in sigcontext: 14 for an abort, 6 for an undefined instruction.
+        const FaultInfo info{code, address, sig == 4 ? 6u : sig == 5 ? 1u : 14u};
+        p_.log_.debug("a7", "{} at {:#010x} (address {:#010x}) to the app's handler", signalName(sig),
+                      p_.core_.reg(UC_ARM_REG_PC), address);
+        if (enterHandler(sig, &info)) return;
+        p_.kill(11, why + "; no room on the stack for the signal frame");
+        return;
+    }
+    p_.kill(sig, why);
+}
+
+bool Syscalls::enterHandler(int sig, const FaultInfo* fault) {
     CortexA7& c = p_.core_;
     SigAction act = sigactions_[sig];
     const bool rt = (act.flags & kSaSiginfo) != 0;
@@ -87,11 +105,20 @@ bool Syscalls::enterHandler(int sig) {
     if (rt) {
         put32(0, static_cast<std::uint32_t>(sig));                  // si_signo
         put32(8, static_cast<std::uint32_t>(sigwhy_[sig].rfind("sent by the app", 0) == 0 ? -6 : 0));  // SI_TKILL / SI_USER
-        put32(12, 1);                                                // si_pid
+        if (fault) {
+            put32(8, static_cast<std::uint32_t>(fault->code));
+            put32(12, fault->address);  // si_addr
+        } else {
+            put32(12, 1);  // si_pid
+        }
     }
     const std::uint32_t uc = uc_off;
     put32(uc + 8 + 4, 2);  // uc_stack.ss_flags = SS_DISABLE
     const std::uint32_t mc = uc + kUcMcontext;
+    if (fault) {
+        put32(mc + 0, fault->trap_no);
+        put32(mc + 80, fault->address);  // fault_address
+    }
     put32(mc + 8, static_cast<std::uint32_t>(sigmask_));  // oldmask
     for (int r = 0; r <= 12; ++r) put32(mc + 12 + 4 * r, c.reg(UC_ARM_REG_R0 + r));
     put32(mc + 64, c.reg(UC_ARM_REG_SP));

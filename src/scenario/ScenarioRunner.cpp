@@ -168,6 +168,7 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
             if (!r.passed) r.failure = ctx.failure.empty() ? "failed" : ctx.failure;
         }
 
+        machine.stopHlApp();  // the OS stops an A7 app still running: SIGTERM, 2 s, SIGKILL
         r.virtual_time = machine.now();
         auto keep = [&](const std::string& name) {
             UartLog u;

@@ -28,13 +28,14 @@ struct CommandResult {
     std::string err;  // stderr
 };
 
-/// Runs the mt3620-emu executable with `args` (a shell-quoted string).
-inline CommandResult runEmu(const std::string& args) {
+/// Runs the mt3620-emu executable with `args` (a shell-quoted string); `wrapper` goes before
+/// the executable (e.g. "timeout -s INT 2 ").
+inline CommandResult runEmu(const std::string& args, const std::string& wrapper = "") {
     static int counter = 0;
     std::string err_path = std::string(TEST_TMP_DIR) + "/stderr-" + std::to_string(::getpid()) + "-" +
                            std::to_string(counter++) + ".txt";
     std::system(("mkdir -p " + std::string(TEST_TMP_DIR)).c_str());
-    std::string cmd = std::string(EMU_EXE) + " " + args + " 2>" + err_path;
+    std::string cmd = wrapper + std::string(EMU_EXE) + " " + args + " 2>" + err_path;
     CommandResult r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;

@@ -98,7 +98,8 @@ INSTANTIATE_TEST_SUITE_P(Programs, HlVersusQemu,
                                            Case{"file-io", "", 0}, Case{"clock-sleep", "", 0},
                                            Case{"args-env", "first 'second arg' third", 3},
                                            Case{"events", "", 0}, Case{"crash-segv", "", 139},
-                                           Case{"crash-abort", "", 134}, Case{"compute", "300000", 0}, Case{"signals", "", 0}),
+                                           Case{"crash-abort", "", 134}, Case{"compute", "300000", 0}, Case{"signals", "", 0},
+                                           Case{"fault-signals", "", 0}),
                          [](const auto& info) {
                              std::string n = info.param.program;
                              for (char& ch : n)

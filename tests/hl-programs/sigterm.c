@@ -1,5 +1,7 @@
 // The Azure Sphere app pattern: a SIGTERM handler sets a flag, the main loop exits cleanly.
-// The OS (here the emulator) sends SIGTERM to stop the app.
+// The OS (here the emulator) sends SIGTERM to stop the app. With the argument "ignore" the app
+// ignores SIGTERM (the OS must SIGKILL it after its grace time); with "default" it installs no
+// handler (SIGTERM's default action ends it).
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,11 +14,16 @@ static void on_term(int sig) {
     exit_code = 7;
 }
 
-int main(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_term;
-    sigaction(SIGTERM, &action, NULL);
+int main(int argc, char** argv) {
+    const char* mode = argc > 1 ? argv[1] : "handler";
+    if (strcmp(mode, "ignore") == 0) {
+        signal(SIGTERM, SIG_IGN);
+    } else if (strcmp(mode, "handler") == 0) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = on_term;
+        sigaction(SIGTERM, &action, NULL);
+    }
     printf("waiting for SIGTERM\n");
     fflush(stdout);
     int loops = 0;

@@ -19,6 +19,8 @@
 #include "periph/IsuI2c.h"
 #include "periph/MtkUart.h"
 #include "periph/PwmController.h"
+#include "periph/IsuSpi.h"
+#include "periph/SpiBus.h"
 
 using namespace mt3620;
 using namespace mt3620::os;
@@ -346,6 +348,156 @@ TEST(HlI2cDevice, DefaultAddressReadWriteSpeedAndFuncs) {
     r.machine->shared().isu_i2c[2]->bus.detach(0x30);
 }
 
+// ---- SPI --------------------------------------------------------------------------------
+
+namespace {
+
+const char* kSpiGranted = R"({
+  "SchemaVersion": 1, "Name": "devices", "ComponentId": "11111111-2222-4333-8444-555555555555",
+  "EntryPoint": "/bin/app", "Capabilities": { "SpiMaster": ["ISU1"] }
+})";
+
+/// Records the bytes and chip-select edges it sees; answers 0xA0, 0xA1, ...
+struct RecordingSpiTarget : SpiTarget {
+    std::vector<std::uint8_t> mosi;
+    int selects = 0, deselects = 0;
+    std::uint8_t next = 0xA0;
+    void select() override { ++selects; }
+    std::uint8_t exchange(std::uint8_t b) override {
+        mosi.push_back(b);
+        return next++;
+    }
+    void deselect() override { ++deselects; }
+};
+
+struct SpiXfer {
+    std::vector<std::uint8_t> tx;  // empty: no TX buffer
+    std::uint32_t rx_len = 0;      // > 0: an RX buffer of that length (len = max of both)
+    bool cs_change = false;
+};
+
+/// SPI_IOC_MESSAGE with the transfers' buffers in guest memory; RX bytes land at kBuf + 0x400,
+/// one after the other.
+std::int64_t spiMessage(Rig& r, GuestFile& dev, const std::vector<SpiXfer>& xfers) {
+    std::vector<std::uint8_t> raw(xfers.size() * MT_SPI_IOC_TRANSFER_SIZE, 0);
+    std::uint32_t tx_at = kBuf, rx_at = kBuf + 0x400;
+    for (std::size_t i = 0; i < xfers.size(); ++i) {
+        std::uint8_t* t = raw.data() + i * MT_SPI_IOC_TRANSFER_SIZE;
+        const std::uint32_t len = std::max<std::uint32_t>(static_cast<std::uint32_t>(xfers[i].tx.size()), xfers[i].rx_len);
+        std::uint64_t tx = 0, rx = 0;
+        if (!xfers[i].tx.empty()) {
+            r.mem().write(tx_at, xfers[i].tx.data(), xfers[i].tx.size());
+            tx = tx_at;
+            tx_at += static_cast<std::uint32_t>(xfers[i].tx.size());
+        }
+        if (xfers[i].rx_len) {
+            rx = rx_at;
+            rx_at += xfers[i].rx_len;
+        }
+        std::memcpy(t, &tx, 8);
+        std::memcpy(t + 8, &rx, 8);
+        std::memcpy(t + 16, &len, 4);
+        t[27] = xfers[i].cs_change ? 1 : 0;
+    }
+    r.mem().write(kArgs, raw.data(), raw.size());
+    return dev.ioctl(MT_SPI_IOC_MESSAGE(static_cast<std::uint32_t>(xfers.size())), kArgs, r.mem());
+}
+
+std::vector<std::uint8_t> spiReceived(Rig& r, std::size_t n) {
+    std::vector<std::uint8_t> v(n);
+    r.mem().read(kBuf + 0x400, v.data(), n);
+    return v;
+}
+
+/// ISU1's SPI master granted, a recording target on chip select `cs` and its spidev open.
+struct SpiRig {
+    explicit SpiRig(unsigned cs) : r(kSpiGranted), bus(r.machine->shared().isu_spi[1]->bus()), cs(cs) {
+        EXPECT_TRUE(bus.attach(cs, &target));
+        dev = r.open("/dev/spidev1." + std::to_string(cs), kORdWr);
+    }
+    ~SpiRig() { bus.detach(cs); }
+    Rig r;
+    RecordingSpiTarget target;
+    SpiBus& bus;
+    unsigned cs;
+    std::shared_ptr<GuestFile> dev;
+};
+
+}  // namespace
+
+TEST(HlSpiDevice, MessageRunsItsTransfersUnderOneChipSelectOnTheIsuBus) {
+    SpiRig rig(1);
+    Rig& r = rig.r;
+    RecordingSpiTarget& target = rig.target;
+    ASSERT_TRUE(rig.dev);
+    GuestFile* dev = rig.dev.get();
+    // SPIMaster_WriteThenRead: a write transfer, then a read transfer (MOSI idles at 0xFF).
+    EXPECT_EQ(spiMessage(r, *dev, {{{0x8F}, 0}, {{}, 2}}), 3);
+    EXPECT_EQ(target.mosi, (std::vector<std::uint8_t>{0x8F, 0xFF, 0xFF}));
+    EXPECT_EQ(spiReceived(r, 2), (std::vector<std::uint8_t>{0xA1, 0xA2}));
+    EXPECT_EQ(target.selects, 1);
+    EXPECT_EQ(target.deselects, 1);
+    // cs_change releases chip select between transfers.
+    EXPECT_EQ(spiMessage(r, *dev, {{{0x01}, 0, true}, {{0x02, 0x03}, 0}}), 3);
+    EXPECT_EQ(target.selects, 3);
+    EXPECT_EQ(target.deselects, 3);
+    // Nobody on chip select 0: MISO reads 0xFF.
+    auto empty = r.open("/dev/spidev1.0", kORdWr);
+    ASSERT_TRUE(empty);
+    EXPECT_EQ(spiMessage(r, *empty, {{{}, 2}}), 2);
+    EXPECT_EQ(spiReceived(r, 2), (std::vector<std::uint8_t>{0xFF, 0xFF}));
+}
+
+TEST(HlSpiDevice, ModeBitOrderSpeedAndLimits) {
+    SpiRig rig(0);
+    Rig& r = rig.r;
+    RecordingSpiTarget& target = rig.target;
+    ASSERT_TRUE(rig.dev);
+    GuestFile* dev = rig.dev.get();
+    auto put8 = [&](std::uint8_t v) { r.mem().write(kArgs, &v, 1); };
+    auto put32 = [&](std::uint32_t v) { r.mem().write(kArgs, &v, 4); };
+    auto get32 = [&] {
+        std::uint32_t v = 0;
+        r.mem().read(kArgs, &v, 4);
+        return v;
+    };
+    put8(MT_SPI_CPOL | MT_SPI_CPHA);  // mode 3
+    EXPECT_EQ(dev->ioctl(MT_SPI_IOC_WR_MODE, kArgs, r.mem()), 0);
+    put8(0x10);  // 3-wire: not on the MT3620
+    EXPECT_EQ(dev->ioctl(MT_SPI_IOC_WR_MODE, kArgs, r.mem()), -EINVAL);
+    ASSERT_EQ(dev->ioctl(MT_SPI_IOC_RD_MODE, kArgs, r.mem()), 0);
+    EXPECT_EQ(get32() & 0xFF, MT_SPI_CPOL | MT_SPI_CPHA);
+    put8(16);
+    EXPECT_EQ(dev->ioctl(MT_SPI_IOC_WR_BITS_PER_WORD, kArgs, r.mem()), -EINVAL);
+
+    // LSB first: the bits are reversed on the wire, both ways.
+    put8(1);
+    ASSERT_EQ(dev->ioctl(MT_SPI_IOC_WR_LSB_FIRST, kArgs, r.mem()), 0);
+    EXPECT_EQ(spiMessage(r, *dev, {{{0x01}, 1}}), 1);
+    EXPECT_EQ(target.mosi.back(), 0x80);
+    EXPECT_EQ(spiReceived(r, 1)[0], 0x05);  // 0xA0 reversed
+
+    // SCK = 79.04 MHz / (rs_clk_sel + 2): the fastest not above the request (reference 4.6).
+    put32(400'000);
+    ASSERT_EQ(dev->ioctl(MT_SPI_IOC_WR_MAX_SPEED_HZ, kArgs, r.mem()), 0);
+    ASSERT_EQ(dev->ioctl(MT_SPI_IOC_RD_MAX_SPEED_HZ, kArgs, r.mem()), 0);
+    EXPECT_EQ(get32(), 399'191u);  // 79.04 MHz / 198
+    put32(100'000'000);
+    ASSERT_EQ(dev->ioctl(MT_SPI_IOC_WR_MAX_SPEED_HZ, kArgs, r.mem()), 0);
+    ASSERT_EQ(dev->ioctl(MT_SPI_IOC_RD_MAX_SPEED_HZ, kArgs, r.mem()), 0);
+    EXPECT_EQ(get32(), 39'520'000u);
+    put32(1000);
+    EXPECT_EQ(dev->ioctl(MT_SPI_IOC_WR_MAX_SPEED_HZ, kArgs, r.mem()), -EINVAL);
+
+    // More than spidev's 4096-byte buffer in one message.
+    std::uint8_t big[MT_SPI_IOC_TRANSFER_SIZE] = {};
+    const std::uint32_t len = 4097;
+    std::memcpy(big + 16, &len, 4);
+    r.mem().write(kArgs, big, sizeof big);
+    EXPECT_EQ(dev->ioctl(MT_SPI_IOC_MESSAGE(1), kArgs, r.mem()), -EMSGSIZE);
+    EXPECT_EQ(dev->ioctl(0x12345678, kArgs, r.mem()), -ENOTTY);
+}
+
 // ---- PWM and ADC ------------------------------------------------------------------------
 
 TEST(HlPwmDevice, ApplyProgramsTheControllerChannel) {
@@ -458,6 +610,8 @@ TEST(HlManifestCorpus, EveryUndeclaredPeripheralIsRefusedWithEacces) {
     for (int n = 0; n < 5; ++n) {
         EXPECT_EQ(r.openError("/dev/ttyISU" + std::to_string(n)), -EACCES) << "UART ISU" << n;
         EXPECT_EQ(r.openError("/dev/i2c-" + std::to_string(n)), -EACCES) << "I2C ISU" << n;
+        for (int cs = 0; cs < 2; ++cs)
+            EXPECT_EQ(r.openError("/dev/spidev" + std::to_string(n) + "." + std::to_string(cs)), -EACCES) << "SPI ISU" << n;
     }
     EXPECT_EQ(r.openError("/dev/adc0"), -EACCES);
     for (int n = 0; n < 3; ++n) EXPECT_EQ(r.openError("/dev/pwm" + std::to_string(n)), -EACCES) << "PWM " << n;
@@ -471,4 +625,7 @@ TEST(HlManifestCorpus, EveryUndeclaredPeripheralIsRefusedWithEacces) {
     EXPECT_EQ(uart_only.openError("/dev/i2c-0"), -EACCES);
     EXPECT_EQ(uart_only.openError("/dev/ttyISU2"), -EACCES);
     EXPECT_EQ(uart_only.openError("/dev/pwm0"), -EACCES);
+    Rig spi_isu1(kSpiGranted);
+    EXPECT_EQ(spi_isu1.openError("/dev/spidev2.0"), -EACCES);
+    EXPECT_EQ(spi_isu1.openError("/dev/spidev1.2"), -ENOENT);  // no chip select 2
 }
