@@ -95,9 +95,11 @@ private:
         std::uint32_t regs[15] = {};
     };
     std::optional<std::uint32_t> locateMemoryFault(int err, std::uint32_t address);
-    std::vector<std::uint32_t> blockInstructions(bool thumb);
-    Probe probe(uc_context* base, std::uint32_t pc, int err, std::uint32_t address, int reg = -1, std::uint32_t delta = 0);
-    std::uint32_t addressRegisters(uc_context* base, std::uint32_t pc, int err, std::uint32_t address);
+    /// The block's instruction addresses, and the Thumb IT state each one runs with.
+    std::vector<std::uint32_t> blockInstructions(bool thumb, std::vector<std::uint8_t>& its);
+    Probe probe(uc_context* base, std::uint32_t pc, std::uint8_t it, int err, std::uint32_t address, int reg = -1,
+                std::uint32_t delta = 0);
+    std::uint32_t addressRegisters(uc_context* base, std::uint32_t pc, std::uint8_t it, int err, std::uint32_t address);
     std::uint32_t exclusiveAddress(std::uint32_t pc, bool thumb);
     static void onProbeWrite(uc_struct* uc, int type, std::uint64_t address, int size, std::int64_t value, void* user);
 

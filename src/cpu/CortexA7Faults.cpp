@@ -22,10 +22,18 @@
 //      state with every register moved by 4). Otherwise the earlier match would have faulted
 //      first, so it is the one.
 //
-// This runs only when a fault happens, so the hot path stays as it is. Limits: the IT state of
-// a Thumb IT block is the one at the block's start; instructions a condition skipped are
-// judged with the flags at the fault. If nothing matches (not seen), PC stays at the block's
-// start and a warning says so.
+// One exception, measured on Unicorn 2.1.1: a store that faults inside a Thumb IT block does not
+// stop its block; the instructions after it run (the store itself does not). The instruction is
+// still found (its address registers are usually unchanged), but the registers are those at the
+// block's end; a warning says so (docs/hl-apps.md).
+//
+// Thumb IT blocks: the IT state is not restored either (CPSR shows the block start's), so it is
+// replayed from the block's start (an IT instruction loads it, every other instruction in a
+// block advances it, ARM ARM ITAdvance), for each probe and for the state a handler gets.
+//
+// This runs only when a fault happens, so the hot path stays as it is. Limits: instructions a
+// condition skipped are judged with the flags at the fault. If nothing matches (not seen), PC
+// stays at the block's start and a warning says so.
 #include <unicorn/unicorn.h>
 
 #include <cstring>
@@ -46,6 +54,14 @@ void readRegisters(uc_struct* uc, std::uint32_t (&out)[15]) {
 }
 
 int registerId(int r) { return r < 13 ? UC_ARM_REG_R0 + r : r == 13 ? UC_ARM_REG_SP : UC_ARM_REG_LR; }
+
+// ITSTATE in the CPSR: IT[1:0] at bits 26:25, IT[7:2] at bits 15:10.
+std::uint8_t itState(std::uint32_t cpsr) {
+    return static_cast<std::uint8_t>(((cpsr >> 25) & 0x3) | ((cpsr >> 8) & 0xfc));
+}
+std::uint32_t withItState(std::uint32_t cpsr, std::uint8_t it) {
+    return (cpsr & ~0x0600fc00u) | ((it & 0x3u) << 25) | ((it & 0xfcu) << 8);
+}
 }  // namespace
 
 void CortexA7::onProbeWrite(uc_struct* uc, int, std::uint64_t address, int size, std::int64_t, void* user) {
@@ -54,25 +70,39 @@ void CortexA7::onProbeWrite(uc_struct* uc, int, std::uint64_t address, int size,
     if (u.size <= sizeof u.old && uc_mem_read(uc, address, &u.old, u.size) == UC_ERR_OK) self->probe_writes_.push_back(u);
 }
 
-std::vector<std::uint32_t> CortexA7::blockInstructions(bool thumb_code) {
+std::vector<std::uint32_t> CortexA7::blockInstructions(bool thumb_code, std::vector<std::uint8_t>& its) {
     std::vector<std::uint32_t> pcs;
+    std::uint8_t it = thumb_code ? itState(reg(UC_ARM_REG_CPSR)) : 0;
     const std::uint32_t end = block_addr_ + block_size_;
     for (std::uint32_t pc = block_addr_; pc < end;) {
-        pcs.push_back(pc);
         if (!thumb_code) {
+            pcs.push_back(pc);
+            its.push_back(0);
             pc += 4;
             continue;
         }
         std::uint16_t hw = 0;
         if (uc_mem_read(uc_, pc, &hw, 2) != UC_ERR_OK) break;
+        if ((it & 0xf) == 0 && (hw & 0xff00) == 0xbf00 && (hw & 0xf)) {
+            // An IT instruction is no candidate: it touches no memory, and a single step from
+            // it runs the next instruction too (Unicorn does not count it).
+            it = static_cast<std::uint8_t>(hw);
+            pc += 2;
+            continue;
+        }
+        pcs.push_back(pc);
+        its.push_back(it);
+        if ((it & 0x7) == 0) it = 0;
+        else it = static_cast<std::uint8_t>((it & 0xe0) | ((it << 1) & 0x1f));
         pc += ((hw >> 11) >= 0x1d) ? 4 : 2;  // 0b11101, 0b11110, 0b11111: a 32-bit instruction
     }
     return pcs;
 }
 
-CortexA7::Probe CortexA7::probe(uc_context* base, std::uint32_t pc, int err, std::uint32_t address, int reg,
-                                std::uint32_t delta) {
+CortexA7::Probe CortexA7::probe(uc_context* base, std::uint32_t pc, std::uint8_t it, int err, std::uint32_t address,
+                                int reg, std::uint32_t delta) {
     uc_context_restore(uc_, base);
+    if (pc & 1) setReg(UC_ARM_REG_CPSR, withItState(this->reg(UC_ARM_REG_CPSR), it));
     if (reg == -2) {  // every register moved
         for (int r = 0; r < 15; ++r) setReg(registerId(r), reg_scratch_[r] + delta);
     } else if (reg >= 0) {
@@ -95,10 +125,11 @@ CortexA7::Probe CortexA7::probe(uc_context* base, std::uint32_t pc, int err, std
     return p;
 }
 
-std::uint32_t CortexA7::addressRegisters(uc_context* base, std::uint32_t pc, int err, std::uint32_t address) {
+std::uint32_t CortexA7::addressRegisters(uc_context* base, std::uint32_t pc, std::uint8_t it, int err,
+                                         std::uint32_t address) {
     std::uint32_t mask = 0;
     for (int r = 0; r < 15; ++r)
-        if (!probe(base, pc, err, address, r, kAddressMove).faulted) mask |= 1u << r;
+        if (!probe(base, pc, it, err, address, r, kAddressMove).faulted) mask |= 1u << r;
     return mask;
 }
 
@@ -113,45 +144,54 @@ std::optional<std::uint32_t> CortexA7::locateMemoryFault(int err, std::uint32_t 
 
     // Probes must run fresh translations: ones with Unicorn's count hook and the write hook.
     uc_ctl_flush_tb(uc_);
-    const std::vector<std::uint32_t> pcs = blockInstructions(t);
+    std::vector<std::uint8_t> its;
+    const std::vector<std::uint32_t> pcs = blockInstructions(t, its);
     std::vector<std::uint32_t> writes(pcs.size(), 0);
     std::vector<std::size_t> matches;
     for (std::size_t i = 0; i < pcs.size(); ++i) {
-        const Probe as_is = probe(base, pcs[i] | tbit, err, address);
+        const Probe as_is = probe(base, pcs[i] | tbit, its[i], err, address);
         if (as_is.faulted) {
             matches.push_back(i);
             continue;
         }
         if (as_is.err != UC_ERR_OK) continue;
-        const Probe moved = probe(base, pcs[i] | tbit, err, address, -2, kMovedBy);
+        const Probe moved = probe(base, pcs[i] | tbit, its[i], err, address, -2, kMovedBy);
         for (int r = 0; r < 15; ++r) {
             if (as_is.regs[r] != reg_scratch_[r]) writes[i] |= 1u << r;
             if (moved.err == UC_ERR_OK && moved.regs[r] != reg_scratch_[r] + kMovedBy) writes[i] |= 1u << r;
         }
     }
 
-    std::optional<std::uint32_t> found;
+    std::optional<std::size_t> found;
     if (!matches.empty()) {
         std::size_t cur = matches[0];
-        std::uint32_t inputs = addressRegisters(base, pcs[cur] | tbit, err, address);
+        std::uint32_t inputs = addressRegisters(base, pcs[cur] | tbit, its[cur], err, address);
         for (std::size_t k = 1; k < matches.size(); ++k) {
             std::uint32_t written = 0;
             for (std::size_t m = cur; m < matches[k]; ++m) written |= writes[m];
             if (written & inputs) {
                 cur = matches[k];
-                inputs = addressRegisters(base, pcs[cur] | tbit, err, address);
+                inputs = addressRegisters(base, pcs[cur] | tbit, its[cur], err, address);
             }
         }
-        found = pcs[cur];
+        found = cur;
     }
     uc_context_restore(uc_, base);
     uc_context_free(base);
     bad_access_ = {true, 0, address};
-    if (found) setReg(UC_ARM_REG_PC, *found | tbit);
-    else setReg(UC_ARM_REG_PC, block_addr_ | tbit);
+    log_.debug("a7", "fault at {:#010x}: block {:#010x} ({} bytes, {} instructions), {} matching, chosen {:#010x}",
+               address, block_addr_, block_size_, pcs.size(), matches.size(), found ? pcs[*found] : 0);
+    if (found && t) setReg(UC_ARM_REG_CPSR, withItState(reg(UC_ARM_REG_CPSR), its[*found]));
+    const bool write = err == UC_ERR_WRITE_UNMAPPED || err == UC_ERR_WRITE_PROT;
+    if (found && t && write && (its[*found] & 0xf))
+        log_.warn("a7", "a store at {:#010x} inside a Thumb IT block faulted: Unicorn runs the rest of the block "
+                        "after such a store, so the registers a handler sees are those at the block's end",
+                  pcs[*found]);
+    setReg(UC_ARM_REG_PC, (found ? pcs[*found] : block_addr_) | tbit);
     // The probes ran with Unicorn's instruction counting hook: start from fresh translations.
     uc_ctl_flush_tb(uc_);
-    return found;
+    if (!found) return std::nullopt;
+    return pcs[*found];
 }
 
 std::uint32_t CortexA7::exclusiveAddress(std::uint32_t pc, bool thumb_code) {

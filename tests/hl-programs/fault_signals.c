@@ -33,7 +33,7 @@ static void on_fault(int sig, siginfo_t* info, void* context) {
     mprotect((void*)fix_page, 4096, PROT_READ | PROT_WRITE);
 }
 
-extern char load_insn[], store_insn[], udf_insn[], bkpt_insn[], ldrex_insn[];
+extern char load_insn[], store_insn[], udf_insn[], bkpt_insn[], ldrex_insn[], it_load_insn[];
 
 __attribute__((noinline)) static int load_from(volatile int* p) {
     int v, n = 0;
@@ -45,6 +45,16 @@ __attribute__((noinline)) static int load_from(volatile int* p) {
 
 __attribute__((noinline)) static void store_to(volatile int* p, int v) {
     __asm__ volatile("nop\n\t.globl store_insn\nstore_insn:\n\tstr %0, [%1]" : : "r"(v), "r"(p) : "memory");
+}
+
+// A load inside a Thumb IT block: after the handler fixes the page and returns, the rest of
+// the block must still obey its conditions (n ends at 1, not 101).
+__attribute__((noinline)) static int load_in_it_block(volatile int* p) {
+    int n = 0, v;
+    __asm__ volatile("cmp %2, %2\n\titte eq\n\t.globl it_load_insn\nit_load_insn:\n\tldreq %1, [%2]\n\t"
+                     "addeq %0, %0, #1\n\taddne %0, %0, #100"
+                     : "+r"(n), "=&r"(v) : "r"(p) : "cc", "memory");
+    return n + v;
 }
 
 __attribute__((noinline)) static void undefined(void) {
@@ -106,6 +116,11 @@ int main(int argc, char** argv) {
     store_to(page + 3, 42);
     report("fixed by the handler", (uintptr_t)(page + 3), store_insn);
     printf("stored after the fix: %d\n", page[3]);
+    volatile int* it_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    fix_page = (volatile char*)it_page;
+    const int n = load_in_it_block(it_page + 1);
+    report("fixed inside an IT block", (uintptr_t)(it_page + 1), it_load_insn);
+    printf("IT block after the fix: n + loaded = %d\n", n);
     jump_out = 1;
 
     if (sigsetjmp(jump_back, 1) == 0) undefined();
