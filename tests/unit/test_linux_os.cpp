@@ -209,6 +209,7 @@ struct RunResult {
     int exit_code;
     std::string output;
     Picos end;
+    std::string fault;  // the A7's fault report
 };
 
 RunResult runProgram(const std::string& name, std::vector<std::uint32_t> code) {
@@ -222,7 +223,7 @@ RunResult runProgram(const std::string& name, std::vector<std::uint32_t> code) {
     app.elf_path = path;
     m.loadHlApp(app);
     m.runFor(kPicosPerSecond);
-    return {m.hlApp()->status(), m.hlApp()->exitCode(), m.a7Capture().text(), m.now()};
+    return {m.hlApp()->status(), m.hlApp()->exitCode(), m.a7Capture().text(), m.now(), m.hlApp()->core().faultReport()};
 }
 
 TEST(A7Syscalls, ExitGroupEndsTheAppWithItsCode) {
@@ -260,6 +261,20 @@ TEST(A7Syscalls, FaultBecomesSigsegvNotAHostCrash) {
     RunResult r = runProgram("segv", {movR0(0), 0xe5900000, movR7(1), kSvc0});
     EXPECT_EQ(r.status, HlProcess::Status::Killed);
     EXPECT_EQ(r.exit_code, 128 + 11);
+}
+
+// The hand-built ELF's first instruction is at 0x10094 (buildElf: 52 + 32 + 64 bytes in).
+TEST(A7Faults, ReportNamesTheFaultingInstructionEvenWhenAnEarlierOneMatches) {
+    // ldr r2, [r1] with r1 = sp reads fine; then r1 = 0x10 and ldr r3, [r1] faults. Stepped
+    // again from the fault's registers, the first load faults too: it must be passed over
+    // because the mov in between wrote its address register.
+    RunResult r = runProgram("segv-later", {0xe1a0100d, 0xe5912000, 0xe3a01010, 0xe5913000, movR7(1), kSvc0});
+    EXPECT_EQ(r.status, HlProcess::Status::Killed);
+    EXPECT_NE(r.fault.find("unmapped read from address 0x00000010 (PC 0x000100a0"), std::string::npos) << r.fault;
+    // Two stores through the same bad pointer: the first faulted (nothing between them changes r0).
+    RunResult s = runProgram("segv-first", {0xe3a02007, 0xe3a00010, 0xe5802000, 0xe5803000, movR7(1), kSvc0});
+    EXPECT_NE(s.fault.find("unmapped write to address 0x00000010 (PC 0x0001009c"), std::string::npos) << s.fault;
+    EXPECT_NE(s.fault.find("r2  0x00000007"), std::string::npos) << s.fault;  // registers as before the store
 }
 
 TEST(A7Syscalls, NanosleepAdvancesVirtualTimeWithoutExecuting) {
