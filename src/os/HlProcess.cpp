@@ -101,8 +101,12 @@ void HlProcess::kill(int signal, const std::string& why) {
                           core_.reg(UC_ARM_REG_R1), core_.reg(UC_ARM_REG_R2), core_.reg(UC_ARM_REG_R3));
     report += fmt::format("  sp  {:#010x} lr {:#010x} pc  {:#010x} cpsr {:#010x}\n", core_.reg(UC_ARM_REG_SP),
                           core_.reg(UC_ARM_REG_LR), core_.reg(UC_ARM_REG_PC), core_.reg(UC_ARM_REG_CPSR));
-    report += fmt::format("  App state: crashed (exit status {})", exit_code_);
-    log_.error("a7", "{}", report);
+    // SIGTERM and SIGKILL are how the OS stops an app: `azsphere device app show-status` then
+    // says "stopped", not "crashed", and a stop is no error.
+    const bool stopped = signal == 15 || signal == 9;
+    report += fmt::format("  App state: {} (exit status {})", stopped ? "stopped" : "crashed", exit_code_);
+    if (stopped) log_.info("a7", "{}", report);
+    else log_.error("a7", "{}", report);
     core_.halt(report);
 }
 

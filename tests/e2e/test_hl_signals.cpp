@@ -91,3 +91,12 @@ TEST(HlSignals, PublicApiStopGivesTheAppTwoSecondsThenSigkill) {
     EXPECT_EQ(plain.hlAppStatus(), "terminated by signal SIGTERM (15)");
     EXPECT_EQ(plain.hlAppExitStatus(), 143);
 }
+
+TEST(HlSignals, AnAppWithoutAHandlerStoppedAtTheTimeLimitIsStoppedNotCrashed) {
+    REQUIRE_HL_PROGRAMS();
+    auto r = e2e::runEmu("run --log-level info --time-limit 300ms --a7 " + hl("sigterm") + " -- default");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("terminated by signal SIGTERM (15): the OS stopped the app"));
+    EXPECT_THAT(r.err, HasSubstr("App state: stopped (exit status 143)"));
+    EXPECT_EQ(r.err.find("error"), std::string::npos) << r.err;
+}
