@@ -7,6 +7,18 @@
 # are reproducible. The signing key is the build's own developer key (OUT_DIR/home, created
 # from a fixed seed) and SOURCE_DATE_EPOCH fixes the build timestamp: same sources, same bytes.
 # ELF files that are not RTApps for the MT3620 (e.g. the QEMU comparison build) are skipped.
+#
+# A generated manifest names the peripherals the sample uses (below), as a real app's manifest
+# must: the device enforces a package's manifest with the firewall (docs/firewall.md).
+set(CAPS_adc-read   [=["Adc": [ "ADC-CONTROLLER-0" ]]=])
+set(CAPS_blink      [=["Gpio": [ 8 ]]=])
+set(CAPS_button     [=["Gpio": [ 9, 12 ], "ExternalInterrupt": [ "EINT12" ]]=])
+set(CAPS_i2c-accel  [=["I2cMaster": [ "ISU2" ]]=])
+set(CAPS_pwm-fade   [=["Pwm": [ "PWM-CONTROLLER-2" ]]=])
+set(CAPS_spi-accel  [=["SpiMaster": [ "ISU1" ]]=])
+set(CAPS_spi-flash  [=["SpiMaster": [ "ISU1" ]]=])
+set(CAPS_uart-dma   [=["Uart": [ "ISU0" ]]=])
+set(CAPS_uart-echo  [=["Uart": [ "ISU0" ]]=])
 file(MAKE_DIRECTORY ${OUT_DIR})
 file(GLOB elfs ${FIRMWARE_DIR}/*.elf)
 set(namespace 5a8d6c1e-3f0b-4e55-9b7a-6d2f1c0e4a90)
@@ -18,7 +30,7 @@ foreach(elf ${elfs})
   if(NOT EXISTS ${manifest})
     string(UUID cid NAMESPACE ${namespace} NAME "mt3620-emu sample ${name}" TYPE SHA1)
     set(manifest ${OUT_DIR}/${name}.app_manifest.json)
-    set(text "{\n  \"SchemaVersion\": 1,\n  \"Name\": \"${name}\",\n  \"ComponentId\": \"${cid}\",\n  \"EntryPoint\": \"/bin/app\",\n  \"CmdArgs\": [],\n  \"Capabilities\": {},\n  \"ApplicationType\": \"RealTimeCapable\"\n}\n")
+    set(text "{\n  \"SchemaVersion\": 1,\n  \"Name\": \"${name}\",\n  \"ComponentId\": \"${cid}\",\n  \"EntryPoint\": \"/bin/app\",\n  \"CmdArgs\": [],\n  \"Capabilities\": {${CAPS_${name}}},\n  \"ApplicationType\": \"RealTimeCapable\"\n}\n")
     file(WRITE ${manifest}.new "${text}")
     file(COPY_FILE ${manifest}.new ${manifest} ONLY_IF_DIFFERENT)
     file(REMOVE ${manifest}.new)

@@ -116,6 +116,10 @@ public:
     /// The same for an ELF image held in memory (e.g. unpacked from a verified image package);
     /// `name` stands for the file in messages.
     void loadRtApp(Core core, const std::string& name, const std::vector<std::uint8_t>& elf);
+    /// The same with the app's manifest as JSON text (e.g. from a verified image package):
+    /// the firewall assigns what it names to the core (docs/firewall.md).
+    void loadRtApp(Core core, const std::string& name, const std::vector<std::uint8_t>& elf,
+                   const std::string& manifest_json);
     /// Loads an RTApp with its manifest, which assigns the app's peripherals to the core
     /// (docs/firewall.md). `path` is an ELF or an app directory (app_manifest.json and the ELF
     /// its EntryPoint names); `manifest_path` may be empty for an app directory. Throws Error
@@ -136,6 +140,7 @@ public:
         std::string manifest;           // app_manifest.json; default: the app directory's, or one next to the ELF
         std::string storage_dir;        // host directory keeping the app's mutable storage; empty: none
         std::string applibs;            // the guest's libapplibs.so.0; default: $MT3620_APPLIBS or next to the emulator
+        std::string device_dir;         // device state (docs/security.md) behind DeviceAuth and CertStore; empty: none
     };
     /// Loads an app directory (app_manifest.json and the executable its EntryPoint names) or an
     /// ELF onto the A7, with the device files libapplibs uses, each enforcing the manifest.
@@ -219,6 +224,18 @@ public:
     /// Adds a line to the machine's log, stamped with the virtual time: `level` as in
     /// Options::log_level, `who` the speaker ("test", "machine").
     void log(const std::string& level, const std::string& who, const std::string& message);
+
+    /// What the device's OS reports as an error (docs/security.md, "Error reporting").
+    struct DeviceEvent {
+        enum class Kind { WatchdogReset, FirewallDenial };
+        Kind kind;
+        std::string core;  // "m4-0" or "m4-1"
+        Picoseconds time;
+        std::string detail;
+    };
+    /// Calls `listener` for every watchdog reset and firewall denial while the machine runs
+    /// (from inside the run: note the event, do not run the machine). Repeatable.
+    void onDeviceEvent(std::function<void(const DeviceEvent&)> listener);
 
     // --- Debugging ---------------------------------------------------------------------------
     /// Serves GDB's remote protocol for a core; returns the TCP port. While attached, every

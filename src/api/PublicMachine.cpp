@@ -209,6 +209,7 @@ struct Machine::Impl {
     std::array<Writer, kUartSlots + 1> writers;  // + "a7" (never written)
     std::vector<std::unique_ptr<mt3620::gdb::GdbServer>> gdb_servers;
     std::vector<mt3620::gdb::GdbServer*> gdb_server_ptrs;
+    std::vector<std::function<void(const DeviceEvent&)>> device_listeners;
 };
 
 Picoseconds parseDuration(const std::string& text) {
@@ -244,6 +245,16 @@ void Machine::loadRtApp(Core core, const std::string& path, const std::string& m
     }
 }
 
+void Machine::loadRtApp(Core core, const std::string& name, const std::vector<std::uint8_t>& elf,
+                        const std::string& manifest_json) {
+    try {
+        impl_->machine.loadRtApp(toCore(core), mt3620::RtAppImage::fromBytes(name, elf),
+                                 mt3620::AppManifest::parse(name + ": app_manifest.json", manifest_json));
+    } catch (const std::exception& e) {
+        throw Error(e.what());
+    }
+}
+
 void Machine::loadRtApp(Core core, const std::string& name, const std::vector<std::uint8_t>& elf) {
     try {
         impl_->machine.loadRtApp(toCore(core), mt3620::RtAppImage::fromBytes(name, elf));
@@ -267,6 +278,7 @@ void Machine::loadHlApp(const std::string& app_dir_or_elf, const HlAppOptions& o
         mt3620::os::AppDeviceOptions devices;
         devices.applibs = options.applibs.empty() ? mt3620::os::findGuestApplibs() : options.applibs;
         devices.storage_dir = options.storage_dir;
+        devices.device_dir = options.device_dir;
         mt3620::Machine& m = impl_->machine;
         if (devices.applibs.empty())
             m.log().warn("a7", "libapplibs.so.0 not found (give --applibs): apps that use applibs cannot start");
@@ -465,6 +477,19 @@ void Machine::log(const std::string& level, const std::string& who, const std::s
     if (lvl == spdlog::level::off && level != "off")
         throw Error("unknown log level '" + level + "' (trace, debug, info, warn, error, off)");
     impl_->machine.log().log(lvl, who, "{}", message);
+}
+
+void Machine::onDeviceEvent(std::function<void(const DeviceEvent&)> listener) {
+    Impl& impl = *impl_;
+    if (impl.device_listeners.empty()) {
+        impl.machine.setEventListener([&impl](const mt3620::MachineEvent& e) {
+            DeviceEvent d{e.kind == mt3620::MachineEvent::Kind::WatchdogReset ? DeviceEvent::Kind::WatchdogReset
+                                                                               : DeviceEvent::Kind::FirewallDenial,
+                          std::string(mt3620::coreName(e.core)), e.time, e.detail};
+            for (const auto& l : impl.device_listeners) l(d);
+        });
+    }
+    impl.device_listeners.push_back(std::move(listener));
 }
 
 // --- Debugging -------------------------------------------------------------------------------

@@ -105,6 +105,7 @@ int errorReport(pluton::Device& dev) {
         if (!r.component.empty()) std::cout << fmt::format("      Component: {}\n", r.component);
         if (!r.core.empty()) std::cout << fmt::format("      Core:      {}\n", r.core);
         std::cout << fmt::format("      Detail:    {}\n", r.detail);
+        if (r.count > 1) std::cout << fmt::format("      Count:     {}\n", r.count);
     }
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -292,7 +293,14 @@ int runCommand(const RunOptions& o) {
         try {
             if (boot) {
                 auto image = boot->loadRtApp(l.path, l.name);
-                machine.loadRtApp(l.core, image.name, image.elf);
+                // A package brings its manifest; a bare ELF may have one given with it.
+                std::string manifest = image.manifest_json;
+                if (manifest.empty() && !l.manifest.empty()) {
+                    std::ifstream in(l.manifest, std::ios::binary);
+                    manifest.assign(std::istreambuf_iterator<char>(in), {});
+                }
+                if (manifest.empty()) machine.loadRtApp(l.core, image.name, image.elf);
+                else machine.loadRtApp(l.core, image.name, image.elf, manifest);
             } else {
                 machine.loadRtApp(l.core, l.path, l.manifest);
             }
@@ -301,26 +309,52 @@ int runCommand(const RunOptions& o) {
         }
         loaded.push_back(l);
     }
+    // With no M4 image named, the device boots what is installed (docs/security.md): its
+    // RTApps, and its high-level app unless --a7 names one.
     static const std::string kInstalled;
+    std::optional<mt3620::pluton::BootSession::HlApp> installed_hl;
     if (boot && loaded.empty()) {
         try {
-            for (auto& image : boot->installedRtApps()) {
+            auto apps = boot->installedApps();
+            for (auto& image : apps.rt) {
                 const bool core0 = image.core == "m4-0";
-                machine.loadRtApp(core0 ? Core::M4_0 : Core::M4_1, image.name, image.elf);
+                machine.loadRtApp(core0 ? Core::M4_0 : Core::M4_1, image.name, image.elf, image.manifest_json);
                 loaded.push_back(Load{core0 ? Core::M4_0 : Core::M4_1, core0 ? "m4-0" : "m4-1", kInstalled, kInstalled});
             }
+            if (o.a7.empty()) installed_hl = apps.hl;
         } catch (const std::exception& e) {
             return fail(*logger, std::string("run: device: ") + e.what());
         }
-        if (loaded.empty()) return fail(*logger, "run: the device has no real-time app that passed secure boot (see above)");
+        if (loaded.empty() && !installed_hl && o.a7.empty())
+            return fail(*logger, "run: the device has no app that passed secure boot (see above)");
     }
-    if (!o.a7.empty()) {
+    const bool a7_loaded = !o.a7.empty() || installed_hl;
+    const std::string a7_component = installed_hl ? installed_hl->component : o.a7;
+    if (a7_loaded) {
+        mt3620emu::Machine::HlAppOptions hl = hlAppOptions(o);
+        if (boot) {
+            // The device's certificates and cert store, and its storage unless --storage.
+            hl.device_dir = boot->device().dir().string();
+            if (hl.storage_dir.empty()) {
+                hl.storage_dir = (boot->device().dir() / "app-storage").string();
+                std::error_code ec;
+                std::filesystem::create_directories(hl.storage_dir, ec);
+            }
+        }
         try {
-            machine.loadHlApp(o.a7, hlAppOptions(o));
+            machine.loadHlApp(installed_hl ? installed_hl->dir : o.a7, hl);
         } catch (const mt3620emu::Error& e) {
             return fail(*logger, std::string("cannot load a7 app: ") + e.what());
         }
     }
+    // What the device's OS reports becomes error reports when the run ends.
+    if (boot)
+        machine.onDeviceEvent([&boot](const mt3620emu::Machine::DeviceEvent& e) {
+            using Kind = mt3620emu::Machine::DeviceEvent::Kind;
+            boot->noteEvent(e.kind == Kind::WatchdogReset ? mt3620::pluton::ErrorEvent::WatchdogReset
+                                                          : mt3620::pluton::ErrorEvent::FirewallDenial,
+                            e.core, e.detail, e.time);
+        });
 
     // UART routing: files where asked, the terminal otherwise.
     std::map<std::string, std::string> files;
@@ -338,7 +372,7 @@ int runCommand(const RunOptions& o) {
     // The A7 app's stdout/stderr is the stream "a7", routed like a debug UART.
     std::vector<std::string> streams;
     for (const Load& l : loaded) streams.push_back(l.name);
-    if (!o.a7.empty()) streams.push_back("a7");
+    if (a7_loaded) streams.push_back("a7");
     const bool prefix = streams.size() > 1;
     for (const std::string& name : streams) {
         auto it = files.find(name);
@@ -370,16 +404,20 @@ int runCommand(const RunOptions& o) {
     const Picoseconds run_for = limit.value_or(mt3620emu::kForever);
     StopReason why = debuggers          ? machine.runDebugSession(run_for)
                      : o.control_stdin  ? runWithControlInput(machine, run_for, !o.no_board)
-                     : !o.a7.empty()    ? runInterruptible(machine, run_for)
+                     : a7_loaded        ? runInterruptible(machine, run_for)
                                         : machine.runFor(run_for);
     // The OS stops an A7 app still running with SIGTERM (docs/hl-apps.md, "Stopping").
-    const bool a7_ended = !o.a7.empty() && why != StopReason::Killed && stopHlAppAtEnd(machine);
+    const bool a7_ended = a7_loaded && why != StopReason::Killed && stopHlAppAtEnd(machine);
     machine.finishVcd();
     std::fflush(stdout);
     machine.log("info", "machine", std::string("stopped: ") + mt3620emu::describe(why));
     if (why == StopReason::Killed) return 0;
-    if (!o.a7.empty()) {
+    if (a7_loaded) {
         machine.log("info", "a7", "app " + machine.hlAppStatus());
+        // The app's own end is reported (AppExit, or AppCrash when a signal killed it), not the
+        // OS stopping it at the end of the run.
+        if (boot && a7_ended)
+            boot->reportHlAppEnd(a7_component, machine.hlAppStatus().starts_with("terminated"), machine.hlAppStatus());
         // With only the A7, the emulator exits as the app did (128 + signal when killed), unless
         // the app ran until the OS stopped it at the end of the run.
         if (loaded.empty() && a7_ended) return *machine.hlAppExitStatus();

@@ -172,7 +172,10 @@ Machine::Machine(MachineConfig config)
     for (auto& m : m4_) {
         M4Subsystem* sub = m.get();
         m->bus.setTrace(config_.trace);
-        m->watchdog->on_reset = [this, sub](const char* reason) { requestRestart(*sub, reason); };
+        m->watchdog->on_reset = [this, sub](const char* reason) {
+            raise(MachineEvent::Kind::WatchdogReset, sub->id, reason);
+            requestRestart(*sub, reason);
+        };
         m->core.on_reset_request = [this, sub](const char* reason) { requestRestart(*sub, reason); };
         connectFirewall(*sub);
     }
@@ -255,6 +258,10 @@ void Machine::restartCore(CoreId core_id, const std::string& reason) {
     if (!m.image) return;
     log_.warn(coreName(core_id), "core reset ({}): restarting {}", reason, m.image->name);
     loadImage(m);
+}
+
+void Machine::raise(MachineEvent::Kind kind, CoreId core, std::string detail) {
+    if (event_listener_) event_listener_(MachineEvent{kind, core, scheduler_.machineTime(), std::move(detail)});
 }
 
 void Machine::requestRestart(M4Subsystem& m, const char* reason) {

@@ -20,6 +20,7 @@
 #include "cpu/CortexM4.h"
 #include "image/RtAppImage.h"
 #include "machine/CoreId.h"
+#include "machine/MachineEvents.h"
 #include "machine/Scheduler.h"
 #include "machine/SerialCapture.h"
 #include "periph/Mailbox.h"
@@ -195,6 +196,8 @@ public:
     /// Called between rounds of runFor (e.g. to serve attached debuggers, which may keep the
     /// machine stopped inside the hook: all-stop).
     void setRoundHook(std::function<void()> hook) { round_hook_ = std::move(hook); }
+    /// Receives watchdog resets and firewall denials (MachineEvents.h); one listener.
+    void setEventListener(MachineEventListener listener) { event_listener_ = std::move(listener); }
     Scheduler& scheduler() { return scheduler_; }
     Log& log() { return log_; }
     Firewall& firewall() { return firewall_; }
@@ -252,6 +255,8 @@ private:
     Core* running_ = nullptr;
     Picos round_target_ = 0;  // where the current round of core runs ends
     std::function<void()> round_hook_;
+    MachineEventListener event_listener_;
+    void raise(MachineEvent::Kind kind, CoreId core, std::string detail);
 };
 
 }  // namespace mt3620

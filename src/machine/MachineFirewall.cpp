@@ -13,14 +13,29 @@ namespace mt3620 {
 
 void Machine::connectFirewall(M4Subsystem& m) {
     const CoreId id = m.id;
-    m.core.explain_denial = [this, id](std::uint32_t addr) { return describeDenial(id, addr); };
+    // Both run only when an access was refused (fault mode: the core's engine refused it; log
+    // mode: the bus ignored it), so the event costs nothing on allowed accesses.
+    m.core.explain_denial = [this, id](std::uint32_t addr) {
+        std::string why = describeDenial(id, addr);
+        if (!why.empty())
+            raise(MachineEvent::Kind::FirewallDenial, id, fmt::format("access to {:#010x} denied: {}", addr, why));
+        return why;
+    };
     m.bus.setOwnerDescriber([this, id](std::uint32_t addr) {
         auto b = Firewall::blockAt(addr);
-        if (!b) return std::string("another core");
-        auto holder = firewall_.holder(*b);
-        return holder ? fmt::format("{} ({})", coreName(*holder), Firewall::blocks()[*b].name)
-                      : fmt::format("no core with a manifest ({} is not in {}'s manifest)",
-                                    Firewall::blocks()[*b].name, coreName(id));
+        std::string owner;
+        if (!b) {
+            owner = "another core";
+        } else {
+            auto holder = firewall_.holder(*b);
+            owner = holder ? fmt::format("{} ({})", coreName(*holder), Firewall::blocks()[*b].name)
+                           : fmt::format("no core with a manifest ({} is not in {}'s manifest)",
+                                         Firewall::blocks()[*b].name, coreName(id));
+        }
+        raise(MachineEvent::Kind::FirewallDenial, id,
+              fmt::format("access to {:#010x} denied{}: it belongs to {}", addr,
+                          firewall_.mode() == FirewallMode::Log ? " (ignored, --firewall log)" : "", owner));
+        return owner;
     });
 }
 

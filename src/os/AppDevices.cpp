@@ -5,6 +5,7 @@
 #include "image/AppManifest.h"
 #include "machine/Machine.h"
 #include "os/AdcDevice.h"
+#include "os/CertStoreDevice.h"
 #include "os/DeviceAbi.h"
 #include "os/GpioDevice.h"
 #include "os/HlProcess.h"
@@ -112,6 +113,8 @@ void installAppDevices(HlProcess& p, SharedPeripherals& shared, const AppManifes
         }
         return MutableStorageFile::open(host, guest, flags, quota);
     }, 0);
+
+    installCertificateDevices(p, manifest, options.device_dir);
 }
 
 }  // namespace mt3620::os

@@ -11,6 +11,7 @@
 //   /dev/pwm0..2             PwmDevice.h    "Pwm"
 //   /dev/power               PowerDevice.h  "PowerControls"
 //   /mnt/config/<id>/mutable_storage  StorageFile.h  "MutableStorage"
+//   /dev/certstore, /run/deviceauth/device_cert.pem  CertStoreDevice.h  "CertStore", "DeviceAuthentication"
 // A peripheral the manifest does not grant fails to open with EACCES (GPIO: the line request
 // fails), the error the Azure Sphere API documents for each.
 #include <memory>
@@ -31,6 +32,9 @@ struct AppDeviceOptions {
     /// Host directory of the apps' mutable storage (<dir>/<component-id>.bin); empty: the app
     /// gets no storage (opening it fails with EACCES even with the capability, logged).
     std::string storage_dir;
+    /// The device state directory (docs/security.md) behind /dev/certstore and the device
+    /// certificate (CertStoreDevice.h); empty: those calls fail with EAGAIN.
+    std::string device_dir;
 };
 
 /// Registers the device files for `process` over the machine's peripherals.

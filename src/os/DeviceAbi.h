@@ -169,4 +169,36 @@
 #define MT_SOCKADDR_INTERCORE_SIZE 20
 #define MT_INTERCORE_MAX_MESSAGE 1024u /* data bytes per message */
 
+/* ---- Certificate store: /dev/certstore, this project's device for CertStore_* ------------- */
+/* Opening it needs the manifest's "CertStore" capability (EACCES otherwise). Guest pointers
+ * name NUL-terminated identifiers (at most 16 characters) and the blobs; every request
+ * returns 0 (or a count) or -errno as the CertStore API documents (docs/security.md). */
+#define MT_CERTSTORE_PATH "/dev/certstore"
+/* struct mt_certstore_install: uint32_t id @0; uint32_t cert @4; uint32_t cert_len @8;
+ * uint32_t key @12; uint32_t key_len @16 (0: a root CA certificate); uint32_t password @20
+ * (0: none);  = 24 bytes */
+#define MT_CERTSTORE_INSTALL_SIZE 24
+#define MT_CERTSTORE_IOC_INSTALL MT_IOC(MT_IOC_WRITE, 'z', 0x50, MT_CERTSTORE_INSTALL_SIZE)
+#define MT_CERTSTORE_IOC_COUNT MT_IOC(MT_IOC_NONE, 'z', 0x51, 0) /* returns the number */
+#define MT_CERTSTORE_IOC_SPACE MT_IOC(MT_IOC_NONE, 'z', 0x52, 0) /* returns the free bytes */
+/* struct mt_certstore_query: uint32_t key @0 (an index for ID_AT, else an identifier
+ * pointer); uint32_t field @4; uint32_t out @8; uint32_t out_len @12;  = 16 bytes.
+ * ID_AT writes the identifier; FIELD writes the subject or issuer name (NUL-terminated,
+ * cut to out_len - 1) or, for the two times, six int32: year, month 1-12, day, hour, minute,
+ * second (UTC). */
+#define MT_CERTSTORE_QUERY_SIZE 16
+#define MT_CERTSTORE_IOC_ID_AT MT_IOC(MT_IOC_WRITE, 'z', 0x53, MT_CERTSTORE_QUERY_SIZE)
+#define MT_CERTSTORE_IOC_FIELD MT_IOC(MT_IOC_WRITE, 'z', 0x54, MT_CERTSTORE_QUERY_SIZE)
+#define MT_CERTSTORE_FIELD_SUBJECT 0u
+#define MT_CERTSTORE_FIELD_ISSUER 1u
+#define MT_CERTSTORE_FIELD_NOT_BEFORE 2u
+#define MT_CERTSTORE_FIELD_NOT_AFTER 3u
+/* struct mt_certstore_ids: uint32_t id @0; uint32_t dest @4 (MOVE only);  = 8 bytes */
+#define MT_CERTSTORE_IOC_DELETE MT_IOC(MT_IOC_WRITE, 'z', 0x55, 8)
+#define MT_CERTSTORE_IOC_MOVE MT_IOC(MT_IOC_WRITE, 'z', 0x56, 8)
+
+/* ---- Device authentication: the device's client certificate (DeviceAuth_GetCertificatePath) */
+/* A read-only PEM file; opening it needs the manifest's "DeviceAuthentication" (EACCES). */
+#define MT_DEVICEAUTH_CERT_PATH "/run/deviceauth/device_cert.pem"
+
 #endif /* MT3620_OS_DEVICE_ABI_H */

@@ -1,9 +1,17 @@
 #include "pluton/BootSession.h"
 
+#include <fmt/format.h>
+#include <stdlib.h>
+
+#include <system_error>
+
 #include "image/ImagePackage.h"
 #include "image/RtAppImage.h"
+#include "pluton/StateFile.h"
 
 namespace mt3620::pluton {
+
+namespace fs = std::filesystem;
 
 bool isImagePackagePath(const std::string& path) {
     return path.ends_with(".imagepackage");
@@ -22,6 +30,12 @@ BootSession::BootSession(const DeviceOptions& options, std::shared_ptr<spdlog::l
                device_.production() ? "production" : "development");
 }
 
+BootSession::~BootSession() {
+    finish();
+    std::error_code ec;
+    for (const auto& dir : unpacked_) fs::remove_all(dir, ec);
+}
+
 void BootSession::logMeasurement() {
     const Measurement& m = device_.pluton().measurements().back();
     log_->info("pluton: measured {} {} sha256 {}; boot chain {}", m.core, m.component, toHex(m.digest),
@@ -35,17 +49,36 @@ BootSession::RtApp BootSession::loadRtApp(const std::string& path, const std::st
         device_.measureElf(path, bytes, core);
         logMeasurement();
         loaded_[core] = path;
-        return {core, path, std::move(bytes)};
+        return {core, path, std::move(bytes), {}};
     }
     VerifiedApp app = device_.loadPackage(path, core);
     logMeasurement();
     loaded_[core] = app.package.component_id.toString();
-    return {core, path + ":" + app.entry_point, app.executable()};
+    const auto* manifest = app.files.find("app_manifest.json");
+    return {core, path + ":" + app.entry_point, app.executable(), std::string(manifest->begin(), manifest->end())};
 }
 
-std::vector<BootSession::RtApp> BootSession::installedRtApps() {
+std::string BootSession::unpack(const VerifiedApp& app) {
+    // The loader reads files, so the verified bytes (never the package file again, which could
+    // have changed since it was verified) are written to a directory of this session's own.
+    const fs::path run = device_.dir() / "run";
+    ensureDirectory(run);
+    std::string pattern = (run / (app.package.component_id.toString() + "-XXXXXX")).string();
+    if (!::mkdtemp(pattern.data()))
+        throw StateError(fmt::format("{}: cannot create a directory for the A7 app", run.string()));
+    const fs::path dir = pattern;
+    unpacked_.push_back(dir);
+    for (const auto& [path, bytes] : app.files.files()) {
+        const fs::path file = dir / path;
+        fs::create_directories(file.parent_path());
+        writeFileAtomic(file, bytes);
+    }
+    return dir.string();
+}
+
+BootSession::InstalledApps BootSession::installedApps() {
     std::vector<std::string> failures;
-    std::vector<RtApp> out;
+    InstalledApps out;
     const std::size_t before = device_.pluton().measurements().size();
     std::vector<VerifiedApp> apps = device_.bootInstalled(&failures);
     for (const auto& f : failures) log_->error("secure boot: refused: {}", f);
@@ -54,20 +87,42 @@ std::vector<BootSession::RtApp> BootSession::installedRtApps() {
         log_->info("pluton: measured {} {} sha256 {}", m.core, m.component, toHex(m.digest));
     }
     for (VerifiedApp& app : apps) {
-        if (app.core != "m4-0" && app.core != "m4-1") {
-            log_->warn("boot: {} '{}' is installed for the A7, which this run does not emulate",
-                       app.package.component_id.toString(), app.package.name);
+        const std::string component = app.package.component_id.toString();
+        loaded_[app.core] = component;
+        if (app.core == "a7") {
+            out.hl = HlApp{app.package.file_name, component, unpack(app)};
             continue;
         }
-        loaded_[app.core] = app.package.component_id.toString();
-        out.push_back({app.core, app.package.file_name + ":" + app.entry_point, app.executable()});
+        const auto* manifest = app.files.find("app_manifest.json");
+        out.rt.push_back({app.core, app.package.file_name + ":" + app.entry_point, app.executable(),
+                          std::string(manifest->begin(), manifest->end())});
     }
     return out;
+}
+
+void BootSession::noteEvent(ErrorEvent event, const std::string& core, const std::string& detail, std::uint64_t time_ps) {
+    Noted& n = noted_[{event, core, detail}];
+    if (n.count++ == 0) n.first_ps = time_ps;
 }
 
 void BootSession::reportCrash(const std::string& core, const std::string& fault_report) {
     std::string detail = fault_report.substr(0, fault_report.find('\n'));
     device_.errors().record({0, {}, ErrorEvent::AppCrash, loaded_[core], core, detail.empty() ? "core halted" : detail});
+}
+
+void BootSession::reportHlAppEnd(const std::string& component, bool killed, const std::string& status) {
+    device_.errors().record({0, {}, killed ? ErrorEvent::AppCrash : ErrorEvent::AppExit, component, "a7", status});
+}
+
+void BootSession::finish() {
+    for (const auto& [key, n] : noted_) {
+        const auto& [event, core, detail] = key;
+        ErrorReport r{0, {}, event, loaded_[core], core,
+                      fmt::format("{} (first at {:.6f} s virtual time)", detail, static_cast<double>(n.first_ps) / 1e12)};
+        r.count = n.count;
+        device_.errors().record(std::move(r));
+    }
+    noted_.clear();
 }
 
 }  // namespace mt3620::pluton

@@ -8,6 +8,8 @@
 
 #include <array>
 
+#include "pluton/MbedTlsHolders.h"
+
 namespace mt3620::pluton {
 
 namespace {
@@ -24,29 +26,6 @@ std::string mbedError(int rc) {
 void check(int rc, const char* what) {
     if (rc != 0) throw CryptoError(fmt::format("certificate: {} failed: {}", what, mbedError(rc)));
 }
-
-/// RAII holders for the mbedTLS contexts used here.
-struct Pk {
-    Pk() { mbedtls_pk_init(&ctx); }
-    ~Pk() { mbedtls_pk_free(&ctx); }
-    Pk(const Pk&) = delete;
-    Pk& operator=(const Pk&) = delete;
-    mbedtls_pk_context ctx;
-};
-struct CrtWriter {
-    CrtWriter() { mbedtls_x509write_crt_init(&ctx); }
-    ~CrtWriter() { mbedtls_x509write_crt_free(&ctx); }
-    CrtWriter(const CrtWriter&) = delete;
-    CrtWriter& operator=(const CrtWriter&) = delete;
-    mbedtls_x509write_cert ctx;
-};
-struct Crt {
-    Crt() { mbedtls_x509_crt_init(&ctx); }
-    ~Crt() { mbedtls_x509_crt_free(&ctx); }
-    Crt(const Crt&) = delete;
-    Crt& operator=(const Crt&) = delete;
-    mbedtls_x509_crt ctx;
-};
 
 /// A PSA public key in a pk context (through a transient PSA public-key object).
 void publicKeyToPk(std::span<const std::uint8_t> pub, Pk& pk) {

@@ -14,6 +14,9 @@
 //   trust/<thumbprint>.state    the trust store (public keys accepted in production mode)
 //   storage/<component>.state   mutable storage per app
 //   errors/NNNNNN.state         error reports
+//   certstore.state             the certificate store of the device's apps (CertStore.h)
+//   app-storage/<component>.bin the A7 app's mutable storage under `run --device`
+//   run/<component>-XXXXXX/     the A7 app of a running `run --device` (BootSession.h)
 //   ca.crt, device.crt          the certificate chain (PEM)
 #include <cstdint>
 #include <filesystem>

@@ -69,6 +69,7 @@ std::uint64_t ErrorReports::record(ErrorReport r) const noexcept {
             std::string detail = r.detail;
             std::replace(detail.begin(), detail.end(), '\n', ' ');
             f.add("detail", detail);
+            f.add("count", std::to_string(r.count));
             std::string text = f.text();
             if (createFileAtomic(dir_ / fmt::format("{:06}.state", next), asBytes(text))) return next;
         }
@@ -97,6 +98,13 @@ std::vector<ErrorReport> ErrorReports::list() const {
         r.component = f.require("component");
         r.core = f.require("core");
         r.detail = f.require("detail");
+        // Reports written before counts existed have none: one event.
+        if (auto count = f.get("count")) {
+            if (count->empty() || count->size() > 19 ||
+                !std::all_of(count->begin(), count->end(), [](char c) { return c >= '0' && c <= '9'; }))
+                f.fail(fmt::format("count '{}' is not a number", *count));
+            r.count = std::stoull(*count);
+        }
         out.push_back(std::move(r));
     }
     return out;

@@ -28,6 +28,7 @@ struct ErrorReport {
     std::string component;       // component ID, image name or file
     std::string core;            // m4-0, m4-1, a7 or empty
     std::string detail;          // one line: why
+    std::uint64_t count = 1;     // how many times it happened (one report per kind of event and run)
 };
 
 class ErrorReports {

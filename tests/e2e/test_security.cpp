@@ -72,7 +72,10 @@ TEST(SecurityE2E, EverySamplePackageShowsAndRunsLikeItsElf) {
         EXPECT_NE(show.out.find("Signing Type:         ECDSA256"), std::string::npos);
         EXPECT_NE(show.out.find("Image Name:           " + name), std::string::npos);
         EXPECT_NE(show.out.find("bin/app"), std::string::npos);
-        auto elf = runEmu("run --no-board --time-limit 30ms --m4-0 " + e2e::firmware(name));
+        // The device enforces the package's manifest, so the ELF runs with the same manifest.
+        std::string manifest = std::string(SOURCE_DIR) + "/firmware-samples/" + name + "/app_manifest.json";
+        if (!fs::exists(manifest)) manifest = kPackages + "/" + name + ".app_manifest.json";
+        auto elf = runEmu("run --no-board --time-limit 30ms --m4-0 " + e2e::firmware(name) + " --manifest-m4-0 " + manifest);
         auto packaged = runEmu("run --no-board --time-limit 30ms --device " + dev + " --m4-0 " + pkg);
         EXPECT_EQ(packaged.exit_code, elf.exit_code) << packaged.err;
         EXPECT_EQ(packaged.out, elf.out);

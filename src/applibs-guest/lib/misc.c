@@ -70,7 +70,10 @@ int Application_Connect(const char *componentId)
 int Application_IsDeviceAuthReady(bool *outIsReady)
 {
     if (outIsReady == NULL) APPLIBS_FAIL(EFAULT);
-    *outIsReady = false;
+    /* Ready when the OS lets this app read the device certificate (docs/security.md). */
+    int fd = open(MT_DEVICEAUTH_CERT_PATH, O_RDONLY | O_CLOEXEC);
+    *outIsReady = fd >= 0;
+    if (fd >= 0) close(fd);
     return 0;
 }
 
