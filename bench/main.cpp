@@ -6,8 +6,10 @@
 //     virtual/host time ratio (how fast idle / busy-waiting firmware runs).
 //  3. The same workload built for QEMU's mps2-an386 (compute-bench-qemu.elf) under
 //     qemu-system-arm, timed wall-clock: emulator/qemu time ratio and MIPS for both.
+//  4. A7 high-level app workloads (tests/hl-programs: compute loop, malloc-heavy) on the
+//     emulator's A7 and under qemu-arm: host seconds and the emulator/qemu time ratio.
 //
-// Usage: mt3620-bench [--firmware-dir DIR] [--only compute|idle|gdb|qemu|firewall]... (firewall: only when asked)
+// Usage: mt3620-bench [--firmware-dir DIR] [--hl-dir DIR] [--only compute|idle|gdb|qemu|a7|firewall]... (firewall: only when asked)
 // Exit status: 0 when every figure was measured (and checksums matched), 1 otherwise.
 #include <sys/wait.h>
 
@@ -21,6 +23,7 @@
 #include <fstream>
 #include <optional>
 #include <set>
+#include <vector>
 #include <string>
 #include <unistd.h>
 
@@ -35,9 +38,13 @@
 #include "gdb/GdbServer.h"
 #include "image/RtAppImage.h"
 #include "machine/Machine.h"
+#include "os/HlProcess.h"
 
 #ifndef FIRMWARE_DIR
 #define FIRMWARE_DIR "build/firmware"
+#endif
+#ifndef HL_DIR
+#define HL_DIR "build/hl"
 #endif
 #ifndef SOURCE_DIR
 #define SOURCE_DIR "."
@@ -301,8 +308,107 @@ bool benchQemu(const std::string& fw_dir, const std::string& expected, const std
     return ok;
 }
 
+// --- A7 high-level app workloads (docs/hl-apps.md): the emulator against qemu-arm ----------
+
+struct A7Workload {
+    const char* program;  // in HL_DIR (tests/hl-programs)
+    std::vector<std::string> args;
+};
+
+/// Runs `w` on the A7 of a fresh machine: host seconds of runFor (best of `runs`), the app's
+/// output and its instruction count.
+struct A7Result {
+    double host_seconds = 1e9;
+    std::string output;
+    std::uint64_t instructions = 0;
+    bool exited_ok = false;
+};
+
+A7Result benchA7Emulator(const std::string& hl_dir, const A7Workload& w, int runs) {
+    A7Result best;
+    for (int k = 0; k < runs; ++k) {
+        MachineConfig cfg;
+        cfg.logger = std::make_shared<spdlog::logger>("bench-null");
+        Machine machine(cfg);
+        os::HlAppSpec spec;
+        spec.elf_path = hl_dir + "/" + w.program;
+        spec.args = w.args;
+        machine.loadHlApp(spec);
+        const auto start = Clock::now();
+        machine.runFor(600 * kPicosPerSecond);
+        const double secs = secondsSince(start);
+        best.host_seconds = std::min(best.host_seconds, secs);
+        best.output = machine.a7Capture().text();
+        best.instructions = machine.hlApp()->core().instructions();
+        best.exited_ok = machine.hlApp()->status() == os::HlProcess::Status::Exited && machine.hlApp()->exitCode() == 0;
+    }
+    return best;
+}
+
+/// The same program under qemu-arm (wall clock, start-up included; best of `runs`).
+std::optional<std::pair<double, std::string>> benchA7Qemu(const std::string& qemu, const std::string& hl_dir,
+                                                          const A7Workload& w, int runs) {
+    std::string cmd = "cd " + shellQuote(hl_dir) + " && " + shellQuote(qemu) + " ./" + w.program;
+    for (const auto& a : w.args) cmd += " " + shellQuote(a);
+    cmd += " </dev/null 2>/dev/null";
+    double best = 1e9;
+    std::string output;
+    for (int k = 0; k < runs; ++k) {
+        const auto start = Clock::now();
+        FILE* pipe = ::popen(cmd.c_str(), "r");
+        if (!pipe) return std::nullopt;
+        output.clear();
+        char buf[4096];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+        if (::pclose(pipe) != 0) return std::nullopt;
+        best = std::min(best, secondsSince(start));
+    }
+    return std::pair{best, output};
+}
+
+bool benchA7(const std::string& hl_dir) {
+    const A7Workload workloads[] = {{"compute", {"30000000"}}, {"malloc-heavy", {}}};
+    const auto qemu = findOnPath("qemu-arm");
+    if (!qemu) std::printf("qemu-arm not found: install package qemu-user for the A7 side-by-side figures\n");
+    bool ok = true;
+    for (const A7Workload& w : workloads) {
+        if (!std::filesystem::exists(hl_dir + "/" + w.program)) {
+            std::printf("a7 %s: FAILED: %s/%s not built (needs arm-linux-musleabihf-gcc, scripts/setup.sh)\n", w.program,
+                        hl_dir.c_str(), w.program);
+            ok = false;
+            continue;
+        }
+        const A7Result emu = benchA7Emulator(hl_dir, w, 3);
+        if (!emu.exited_ok) {
+            std::printf("a7 %s: FAILED: the app did not exit with 0; output:\n%s\n", w.program, emu.output.c_str());
+            ok = false;
+            continue;
+        }
+        std::printf("a7 %s: %s instructions in %.3f s = %.0f MIPS (best of 3)", w.program,
+                    sci(double(emu.instructions)).c_str(), emu.host_seconds,
+                    double(emu.instructions) / emu.host_seconds / 1e6);
+        if (qemu) {
+            auto ref = benchA7Qemu(*qemu, hl_dir, w, 3);
+            if (!ref) {
+                std::printf("; qemu-arm: FAILED\n");
+                ok = false;
+                continue;
+            }
+            const bool same = ref->second == emu.output;
+            std::printf("; qemu-arm %.3f s; emulator/qemu time ratio %.2f; output %s", ref->first,
+                        emu.host_seconds / ref->first, same ? "identical" : "DIFFERS");
+            ok = ok && same;
+        }
+        std::printf("\n");
+        std::fflush(stdout);
+    }
+    return ok;
+}
+
 int usage(const char* argv0) {
-    std::fprintf(stderr, "usage: %s [--firmware-dir DIR] [--only compute|idle|gdb|qemu|firewall]...\n", argv0);
+    std::fprintf(stderr, "usage: %s [--firmware-dir DIR] [--hl-dir DIR] [--only compute|idle|gdb|qemu|a7|firewall]...\n",
+                 argv0);
     return 2;
 }
 
@@ -329,14 +435,17 @@ bool benchFirewall(const std::string& fw_dir, const std::string& expected) {
 
 int main(int argc, char** argv) {
     std::string fw_dir = FIRMWARE_DIR;
+    std::string hl_dir = HL_DIR;
     std::set<std::string> only;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--firmware-dir" && i + 1 < argc) {
             fw_dir = argv[++i];
+        } else if (arg == "--hl-dir" && i + 1 < argc) {
+            hl_dir = argv[++i];
         } else if (arg == "--only" && i + 1 < argc) {
             const std::string what = argv[++i];
-            if (what != "compute" && what != "idle" && what != "qemu" && what != "gdb" && what != "firewall")
+            if (what != "compute" && what != "idle" && what != "qemu" && what != "gdb" && what != "firewall" && what != "a7")
                 return usage(argv[0]);
             only.insert(what);
         } else {
@@ -370,6 +479,8 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
         }
         if (want("qemu")) ok = benchQemu(fw_dir, expected, emu) && ok;
+        std::fflush(stdout);
+        if (want("a7")) ok = benchA7(hl_dir) && ok;
         if (!only.empty() && want("firewall")) ok = benchFirewall(fw_dir, expected) && ok;
     } catch (const std::exception& e) {
         std::printf("mt3620-bench: error: %s\n", e.what());

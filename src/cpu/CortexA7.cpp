@@ -91,7 +91,11 @@ void CortexA7::start(std::uint32_t pc, std::uint32_t sp) {
 
 void CortexA7::flushCode() {
     for (CountEntry& e : counts_) e = CountEntry{};
+    // Nothing translated since the last flush: skip Unicorn's flush, which resets (and so first
+    // touches) the whole 64 MiB code buffer.
+    if (!translated_) return;
     uc_ctl_flush_tb(uc_);
+    translated_ = false;
 }
 
 void CortexA7::updateStopCycles() {
@@ -126,7 +130,9 @@ void CortexA7::sleepUntil(Picos deadline) {
 
 void CortexA7::wake() {
     wake_.cancel();
-    if (state_ == CoreState::Sleeping) state_ = CoreState::Running;
+    if (state_ != CoreState::Sleeping) return;
+    state_ = CoreState::Running;
+    if (on_wake) on_wake();
 }
 
 void CortexA7::halt(std::string report) {
@@ -140,12 +146,14 @@ void CortexA7::runUntil(Picos t) {
     target_ = t;
     updateStopCycles();
     scheduler_.setLocalTime(this);
+    if (state_ == CoreState::Running && on_quantum) on_quantum();
     while (state_ == CoreState::Running && cycles_ < stop_cycles_) {
         stop_requested_ = false;
         bad_access_.valid = false;
         pending_fault_ = {};
         const std::uint32_t pc = reg(UC_ARM_REG_PC) | (thumb() ? 1u : 0u);
         executing_ = true;
+        translated_ = true;
         uc_err err = uc_emu_start(uc_, pc, 0xFFFFFFFFull, 0, 0);
         executing_ = false;
         if (err != UC_ERR_OK) faultFromEngineError(err);
@@ -167,6 +175,19 @@ void CortexA7::runUntil(Picos t) {
 void CortexA7::faultFromEngineError(int err) {
     Fault f;
     f.pc = block_addr_;
+    const bool page_table_denial = err == UC_ERR_EXCEPTION && bad_access_.valid;
+    if (page_table_denial) {
+        // A page-table denial (GuestMemory): the same fault as Unicorn's own unmapped/protection errors.
+        switch (bad_access_.type) {
+            case UC_MEM_READ_UNMAPPED: err = UC_ERR_READ_UNMAPPED; break;
+            case UC_MEM_WRITE_UNMAPPED: err = UC_ERR_WRITE_UNMAPPED; break;
+            case UC_MEM_FETCH_UNMAPPED: err = UC_ERR_FETCH_UNMAPPED; break;
+            case UC_MEM_READ_PROT: err = UC_ERR_READ_PROT; break;
+            case UC_MEM_WRITE_PROT: err = UC_ERR_WRITE_PROT; break;
+            case UC_MEM_FETCH_PROT: err = UC_ERR_FETCH_PROT; break;
+            default: break;
+        }
+    }
     switch (err) {
         case UC_ERR_READ_UNMAPPED:
         case UC_ERR_WRITE_UNMAPPED:
@@ -180,7 +201,12 @@ void CortexA7::faultFromEngineError(int err) {
             const bool write = err == UC_ERR_WRITE_UNMAPPED || err == UC_ERR_WRITE_PROT;
             const bool prot = err == UC_ERR_READ_PROT || err == UC_ERR_WRITE_PROT || err == UC_ERR_FETCH_PROT;
             f.code = prot ? kSegvAccerr : kSegvMaperr;
-            if (fetch) {
+            if (page_table_denial) {
+                // QEMU restored the state at the faulting instruction, so PC is exact; the
+                // address is the start of its 1 KiB page (for a fetch: PC itself).
+                f.pc = reg(UC_ARM_REG_PC);
+                if (fetch) f.address = f.pc;
+            } else if (fetch) {
                 f.pc = f.address;  // a jump to the address: the instruction never began
                 setReg(UC_ARM_REG_PC, f.address | (thumb() ? 1u : 0u));
             } else if (auto pc = locateMemoryFault(err, f.address)) {
@@ -189,8 +215,9 @@ void CortexA7::faultFromEngineError(int err) {
                 log_.warn("a7", "could not single out the instruction that faulted at {:#010x}: PC names its block",
                           f.address);
             }
-            f.what = fmt::format("{} {} address {:#010x}", prot ? "permission denied for" : "unmapped",
-                                 fetch ? "instruction fetch at" : write ? "write to" : "read from", f.address);
+            f.what = fmt::format("{} {} address {:#010x}{}", prot ? "permission denied for" : "unmapped",
+                                 fetch ? "instruction fetch at" : write ? "write to" : "read from", f.address,
+                                 page_table_denial && !fetch ? " (start of the 1 KiB page; the engine reports no offset)" : "");
             break;
         }
         case UC_ERR_READ_UNALIGNED:

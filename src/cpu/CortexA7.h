@@ -45,6 +45,10 @@ public:
 
     /// Called for SVC #0 with PC after the SVC instruction (r7 = number, r0-r6 = arguments).
     std::function<void()> on_syscall;
+    /// Called when a sleeping core wakes (deadline, wake()), before it runs again.
+    std::function<void()> on_wake;
+    /// Called at the start of every quantum the core runs (the app's threads share the core).
+    std::function<void()> on_quantum;
     /// Re-executes the SVC when the core next runs (a blocking syscall that must retry).
     void restartSyscall();
     /// Sleeps until `deadline` (kNever: until wake()), stopping the engine at once.
@@ -65,6 +69,9 @@ public:
     /// as they were before the faulting instruction, PC on it; the process decides (a signal
     /// handler, or the end of the app).
     std::function<void(const Fault&)> on_fault;
+    /// A denied access reported by the address space's page table (it then stops the engine
+    /// with UC_ERR_EXCEPTION): `type` is a UC_MEM_*_UNMAPPED / UC_MEM_*_PROT code.
+    void recordBadAccess(int type, std::uint32_t address) { bad_access_ = {true, type, address}; }
     /// Forgets cached instruction counts (code was unmapped or changed).
     void flushCode();
 
@@ -126,6 +133,7 @@ private:
     Picos target_ = 0;
     std::uint64_t stop_cycles_ = 0;
     bool executing_ = false;
+    bool translated_ = false;  // the engine ran since the last code flush
     bool stop_requested_ = false;
     std::uint32_t block_addr_ = 0;
     std::uint32_t block_size_ = 0;

@@ -5,26 +5,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace mt3620::os {
 
-/// Page-aligned, zeroed host memory from the host's mmap (never moves, so the engine may keep
-/// pointers into it).
-struct GuestMemory::Block {
-    explicit Block(std::size_t n) : size(n) {
-        void* p = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        data = p == MAP_FAILED ? nullptr : static_cast<std::uint8_t*>(p);
-    }
-    ~Block() {
-        if (data) ::munmap(data, size);
-    }
-    Block(const Block&) = delete;
-    Block& operator=(const Block&) = delete;
-    std::uint8_t* data = nullptr;
-    std::size_t size = 0;
-};
-
 namespace {
+constexpr std::uint64_t kSpace = std::uint64_t{1} << 32;  // the guest's whole address space
+constexpr std::size_t kPages = kSpace / kPageSize;
+
 std::uint32_t ucProt(std::uint32_t prot) {
     std::uint32_t p = 0;
     if (prot & kProtRead) p |= UC_PROT_READ;
@@ -34,9 +22,66 @@ std::uint32_t ucProt(std::uint32_t prot) {
 }
 }  // namespace
 
+GuestMemory::GuestMemory(uc_struct* uc) : uc_(uc), pages_(kPages, 0) {
+    void* p = ::mmap(nullptr, kSpace, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::runtime_error("a7: cannot reserve 4 GiB of host address space for the app");
+    host_ = static_cast<std::uint8_t*>(p);
+    uc_hook h;
+    // Exits on, with none set: uc_emu_start's `until` is ignored (the core stops through its
+    // hooks). Otherwise Unicorn translates the `until` address after every run to drop its
+    // code, and a page-table denial there would unwind into a finished run.
+    if (uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL) != UC_ERR_OK || uc_ctl_exits_enable(uc_) != UC_ERR_OK ||
+        uc_mem_map_ptr(uc_, kLowestMapping, kSpace - kLowestMapping, UC_PROT_ALL, host_ + kLowestMapping) !=
+            UC_ERR_OK ||
+        uc_hook_add(uc_, &h, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(&GuestMemory::fillTlb), this, 1, 0) !=
+            UC_ERR_OK) {
+        ::munmap(host_, kSpace);
+        throw std::runtime_error("a7: the engine refused the app's address space");
+    }
+    tlb_hook_ = h;
+}
+
 GuestMemory::~GuestMemory() {
-    // The engine may outlive us only in tests; unmap so it holds no dangling pointers.
-    for (auto& [start, m] : maps_) uc_mem_unmap(uc_, start, m.size);
+    // The engine (owned by the core, destroyed next) keeps its region but never runs again:
+    // no uc_mem_unmap, which would flush the TLB page by page over 4 GiB (seconds).
+    uc_hook_del(uc_, tlb_hook_);
+    ::munmap(host_, kSpace);
+}
+
+bool GuestMemory::fillTlb(uc_struct*, std::uint64_t vaddr, int type, void* result, void* user) {
+    auto* self = static_cast<GuestMemory*>(user);
+    const auto addr = static_cast<std::uint32_t>(vaddr);
+    const std::uint8_t e = self->pages_[addr / kPageSize];
+    const std::uint32_t perms = ucProt(e & 7);
+    const std::uint32_t need = type == UC_MEM_WRITE ? UC_PROT_WRITE : type == UC_MEM_FETCH ? UC_PROT_EXEC : UC_PROT_READ;
+    if (addr < kLowestMapping) {
+        // The engine has no memory here: letting the access through makes it fault as unmapped,
+        // with the exact address (a null-pointer access).
+        auto* r = static_cast<uc_tlb_entry*>(result);
+        r->paddr = addr;
+        r->perms = static_cast<uc_prot>(UC_PROT_ALL);
+        return true;
+    }
+    if ((e & kPageMapped) && (perms & need)) {
+        auto* r = static_cast<uc_tlb_entry*>(result);
+        r->paddr = addr;  // identity: the engine's physical space is the reservation
+        r->perms = static_cast<uc_prot>(perms);
+        return true;
+    }
+    if (self->on_denied) {
+        const bool mapped = e & kPageMapped;
+        const int what = type == UC_MEM_WRITE   ? (mapped ? UC_MEM_WRITE_PROT : UC_MEM_WRITE_UNMAPPED)
+                         : type == UC_MEM_FETCH ? (mapped ? UC_MEM_FETCH_PROT : UC_MEM_FETCH_UNMAPPED)
+                                                : (mapped ? UC_MEM_READ_PROT : UC_MEM_READ_UNMAPPED);
+        self->on_denied(what, addr);
+    }
+    return false;
+}
+
+void GuestMemory::flushTlb() { uc_ctl_flush_tlb(uc_); }
+
+void GuestMemory::setPages(std::uint32_t addr, std::uint64_t size, std::uint8_t entry) {
+    std::fill_n(pages_.begin() + addr / kPageSize, size / kPageSize, entry);
 }
 
 GuestMemory::Map::const_iterator GuestMemory::containing(std::uint32_t addr) const {
@@ -50,22 +95,19 @@ GuestMemory::Map::const_iterator GuestMemory::containing(std::uint32_t addr) con
 void GuestMemory::splitAt(std::uint32_t addr) {
     auto it = containing(addr);
     if (it == maps_.end() || it->first == addr) return;
-    const std::uint32_t start = it->first;
-    Mapping& m = maps_.at(start);
-    const std::uint32_t head = addr - start;
-    Mapping tail{m.size - head, m.prot, m.block, m.offset + head, m.name};
+    Mapping& m = maps_.at(it->first);
+    const std::uint32_t head = addr - it->first;
+    Mapping tail{m.size - head, m.prot, m.name};
     m.size = head;
     maps_.emplace(addr, std::move(tail));
 }
 
 bool GuestMemory::mapFixed(std::uint32_t addr, std::uint32_t size, std::uint32_t prot, std::string name) {
     size = static_cast<std::uint32_t>(pageUp(size));
-    if (size == 0 || (addr % kPageSize) || std::uint64_t{addr} + size > (std::uint64_t{1} << 32)) return false;
-    unmap(addr, size);
-    auto block = std::make_shared<Block>(size);
-    if (!block->data) return false;
-    if (uc_mem_map_ptr(uc_, addr, size, ucProt(prot), block->data) != UC_ERR_OK) return false;
-    maps_.emplace(addr, Mapping{size, prot, std::move(block), 0, std::move(name)});
+    if (size == 0 || (addr % kPageSize) || addr < kLowestMapping || std::uint64_t{addr} + size > kSpace) return false;
+    unmap(addr, size);  // also leaves the pages zeroed
+    setPages(addr, size, static_cast<std::uint8_t>(kPageMapped | (prot & 7)));
+    maps_.emplace(addr, Mapping{size, prot, std::move(name)});
     return true;
 }
 
@@ -100,15 +142,19 @@ std::optional<std::uint32_t> GuestMemory::mapAnywhere(std::uint32_t size, std::u
 
 void GuestMemory::unmap(std::uint32_t addr, std::uint32_t size) {
     if (size == 0) return;
-    const std::uint64_t end = std::min<std::uint64_t>(pageUp(std::uint64_t{addr} + size), std::uint64_t{1} << 32);
+    const std::uint64_t end = std::min<std::uint64_t>(pageUp(std::uint64_t{addr} + size), kSpace);
     addr = pageDown(addr);
     splitAt(addr);
-    if (end < (std::uint64_t{1} << 32)) splitAt(static_cast<std::uint32_t>(end));
+    if (end < kSpace) splitAt(static_cast<std::uint32_t>(end));
+    bool any = false;
     for (auto it = maps_.lower_bound(addr); it != maps_.end() && it->first < end;) {
-        uc_mem_unmap(uc_, it->first, it->second.size);
         if (it->second.prot & kProtExec) ++code_generation_;
+        setPages(it->first, it->second.size, 0);
+        ::madvise(host_ + it->first, it->second.size, MADV_DONTNEED);  // zero again, memory returned
         it = maps_.erase(it);
+        any = true;
     }
+    if (any) flushTlb();
 }
 
 bool GuestMemory::protect(std::uint32_t addr, std::uint32_t size, std::uint32_t prot) {
@@ -117,18 +163,27 @@ bool GuestMemory::protect(std::uint32_t addr, std::uint32_t size, std::uint32_t 
     addr = pageDown(addr);
     if (!isMapped(addr, static_cast<std::uint32_t>(end - addr))) return false;
     splitAt(addr);
-    if (end < (std::uint64_t{1} << 32)) splitAt(static_cast<std::uint32_t>(end));
+    if (end < kSpace) splitAt(static_cast<std::uint32_t>(end));
     for (auto it = maps_.lower_bound(addr); it != maps_.end() && it->first < end; ++it) {
-        if ((it->second.prot | prot) & kProtExec) ++code_generation_;
+        if (it->second.prot & kProtExec) ++code_generation_;  // adding exec needs no flush
         it->second.prot = prot;
-        uc_mem_protect(uc_, it->first, it->second.size, ucProt(prot));
+        setPages(it->first, it->second.size, static_cast<std::uint8_t>(kPageMapped | (prot & 7)));
     }
+    flushTlb();
+    return true;
+}
+
+bool GuestMemory::discard(std::uint32_t addr, std::uint32_t size) {
+    const std::uint64_t end = pageUp(std::uint64_t{addr} + size);
+    addr = pageDown(addr);
+    if (!isMapped(addr, static_cast<std::uint32_t>(end - addr))) return false;
+    ::madvise(host_ + addr, end - addr, MADV_DONTNEED);
     return true;
 }
 
 bool GuestMemory::isFree(std::uint32_t addr, std::uint32_t size) const {
     const std::uint64_t end = std::uint64_t{addr} + size;
-    if (end > (std::uint64_t{1} << 32)) return false;
+    if (end > kSpace) return false;
     auto it = maps_.upper_bound(addr);
     if (it != maps_.begin()) {
         auto prev = std::prev(it);
@@ -148,56 +203,42 @@ bool GuestMemory::isMapped(std::uint32_t addr, std::uint32_t size, std::uint32_t
     return true;
 }
 
-std::uint8_t* GuestMemory::hostPointer(std::uint32_t addr, std::uint32_t size, std::uint32_t prot) {
-    auto it = containing(addr);
-    if (it == maps_.end() || (it->second.prot & prot) != prot) return nullptr;
-    const std::uint32_t off = addr - it->first;
-    if (std::uint64_t{off} + size > it->second.size) return nullptr;
-    return it->second.block->data + it->second.offset + off;
-}
-
-bool GuestMemory::read(std::uint32_t addr, void* out, std::size_t size) const {
-    auto* dst = static_cast<std::uint8_t*>(out);
-    while (size) {
-        auto it = containing(addr);
-        if (it == maps_.end() || !(it->second.prot & (kProtRead | kProtWrite | kProtExec))) return false;
-        const std::uint32_t off = addr - it->first;
-        const std::size_t n = std::min<std::size_t>(size, it->second.size - off);
-        std::memcpy(dst, it->second.block->data + it->second.offset + off, n);
-        dst += n;
-        size -= n;
-        addr += static_cast<std::uint32_t>(n);
-        if (size && addr == 0) return false;  // wrapped past 4 GiB
+bool GuestMemory::pagesAllow(std::uint32_t addr, std::size_t size, std::uint32_t prot) const {
+    if (size == 0) return true;
+    const std::uint64_t end = std::uint64_t{addr} + size;
+    if (end > kSpace) return false;
+    for (std::uint64_t page = addr / kPageSize; page <= (end - 1) / kPageSize; ++page) {
+        const std::uint8_t e = pages_[page];
+        if (!(e & kPageMapped)) return false;
+        const std::uint32_t have = (e & 7) ? ((e & 7) | kProtRead) : 0;
+        if ((have & prot) != prot) return false;
     }
     return true;
 }
 
+std::uint8_t* GuestMemory::hostPointer(std::uint32_t addr, std::uint32_t size, std::uint32_t prot) {
+    return pagesAllow(addr, size, prot) ? host_ + addr : nullptr;
+}
+
+bool GuestMemory::read(std::uint32_t addr, void* out, std::size_t size) const {
+    if (!pagesAllow(addr, size, kProtRead)) return false;
+    std::memcpy(out, host_ + addr, size);
+    return true;
+}
+
 bool GuestMemory::write(std::uint32_t addr, const void* data, std::size_t size, bool force) {
-    auto* src = static_cast<const std::uint8_t*>(data);
-    while (size) {
-        auto it = containing(addr);
-        if (it == maps_.end() || (!force && !(it->second.prot & kProtWrite))) return false;
-        const std::uint32_t off = addr - it->first;
-        const std::size_t n = std::min<std::size_t>(size, it->second.size - off);
-        std::memcpy(it->second.block->data + it->second.offset + off, src, n);
-        src += n;
-        size -= n;
-        addr += static_cast<std::uint32_t>(n);
-        if (size && addr == 0) return false;
-    }
+    if (!pagesAllow(addr, size, force ? 0 : kProtWrite)) return false;
+    std::memcpy(host_ + addr, data, size);
     return true;
 }
 
 std::optional<std::string> GuestMemory::readString(std::uint32_t addr, std::size_t max) const {
     std::string s;
     while (s.size() < max) {
-        auto it = containing(addr);
-        if (it == maps_.end() || !(it->second.prot & kProtRead)) return std::nullopt;
-        const std::uint32_t off = addr - it->first;
-        const std::uint8_t* p = it->second.block->data + it->second.offset + off;
-        const std::size_t avail = std::min<std::size_t>(it->second.size - off, max - s.size());
-        const void* nul = std::memchr(p, 0, avail);
-        if (nul) {
+        if (!pagesAllow(addr, 1, kProtRead)) return std::nullopt;
+        const std::size_t avail = std::min<std::size_t>(kPageSize - addr % kPageSize, max - s.size());
+        const std::uint8_t* p = host_ + addr;
+        if (const void* nul = std::memchr(p, 0, avail)) {
             s.append(reinterpret_cast<const char*>(p), static_cast<const std::uint8_t*>(nul) - p);
             return s;
         }

@@ -1,20 +1,28 @@
 #pragma once
 // The A7 app's private address space (DESIGN.md 3.5): Linux-like mappings (mmap, munmap,
-// mprotect, brk) backed by host buffers that are mapped into the A7's Unicorn engine with
-// uc_mem_map_ptr, so syscalls read and write guest memory directly. Each mapping owns or
-// shares a page-aligned host block; splitting a mapping (partial munmap/mprotect) keeps the
-// block alive until its last piece is gone.
+// mprotect, brk). The whole 4 GiB guest space is one host reservation (MAP_NORESERVE: only
+// touched pages cost memory) mapped into the A7's Unicorn engine once, at guest address =
+// host offset, so syscalls read and write guest memory directly. Which pages exist and their
+// protection live here, in a page table the engine consults on TLB misses (Unicorn's
+// UC_TLB_VIRTUAL mode with a UC_HOOK_TLB_FILL hook): mmap/munmap/mprotect change a table
+// entry and flush the TLB, never Unicorn's memory map. (Mapping each mmap as its own Unicorn
+// region made every change rebuild QEMU's memory map and RAM-block list, which grows with
+// the number of mappings: malloc-heavy code ran 8x slower than under qemu-arm; bench/README.)
+// Unmapped pages read back as zero on the host (munmap discards them), so a new mapping
+// starts zeroed.
 //
 // Layout (all deterministic): executable at its own address (non-PIE) or kPieBase (PIE),
 // the dynamic loader and anonymous mmaps top-down from kMmapTop, the stack below kStackTop,
 // brk after the executable, the kuser helper page at 0xffff0000.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 struct uc_struct;
 
@@ -27,6 +35,10 @@ constexpr std::uint32_t kMmapBottom = 0x1000'0000;    // ... and never below thi
 constexpr std::uint32_t kStackTop = 0xbf00'0000;      // initial stack grows down from here
 constexpr std::uint32_t kStackSize = 8u << 20;        // 8 MiB, the usual RLIMIT_STACK
 constexpr std::uint32_t kKuserPage = 0xffff'0000;     // ARM kuser helpers (vectors page)
+// Nothing maps below this (Linux's mmap_min_addr). The engine has no memory there at all, so a
+// null-pointer access faults with its exact address; above it, denials come from the page
+// table, which the engine reports per 1 KiB page.
+constexpr std::uint32_t kLowestMapping = 0x8000;
 
 // Linux PROT_* bits (same on ARM and the host).
 constexpr std::uint32_t kProtRead = 1, kProtWrite = 2, kProtExec = 4;
@@ -36,7 +48,9 @@ constexpr std::uint64_t pageUp(std::uint64_t a) { return (a + kPageSize - 1) & ~
 
 class GuestMemory {
 public:
-    explicit GuestMemory(uc_struct* uc) : uc_(uc) {}
+    /// Reserves the host memory and switches the engine to this page table. Throws
+    /// std::runtime_error if the host or the engine refuses.
+    explicit GuestMemory(uc_struct* uc);
     ~GuestMemory();
     GuestMemory(const GuestMemory&) = delete;
     GuestMemory& operator=(const GuestMemory&) = delete;
@@ -72,7 +86,7 @@ public:
     }
     template <class T>
     bool writeValue(std::uint32_t addr, const T& v) { return write(addr, &v, sizeof v); }
-    /// Host pointer to a mapped range that lies in one mapping, or null.
+    /// Host pointer to a mapped range (with at least `prot` on every page), or null.
     std::uint8_t* hostPointer(std::uint32_t addr, std::uint32_t size, std::uint32_t prot);
 
     /// The mapping that contains `addr`: its start, size, protection and name; for reports.
@@ -81,25 +95,44 @@ public:
         std::string name;
     };
     std::optional<Info> find(std::uint32_t addr) const;
-    /// Bumped whenever executable memory is unmapped or re-protected (code caches flush).
+    /// Bumped whenever executable memory is unmapped or re-protected (translated code of it
+    /// must go: the engine's jump cache does not re-check permissions). Making pages
+    /// executable does not bump it: code is translated only from executable pages.
     std::uint64_t codeGeneration() const { return code_generation_; }
+    /// Discards the contents of mapped pages of [addr, addr + size) (madvise DONTNEED): they
+    /// read back as zero. False if some page is not mapped.
+    bool discard(std::uint32_t addr, std::uint32_t size);
+
+    /// Called when the guest touches a page it may not (unmapped, or without the permission):
+    /// `type` is the UC_MEM_*_UNMAPPED / UC_MEM_*_PROT code Unicorn's invalid-memory hooks use.
+    /// The engine then stops with UC_ERR_EXCEPTION.
+    std::function<void(int type, std::uint32_t address)> on_denied;
 
 private:
-    struct Block;  // a page-aligned host buffer
     struct Mapping {
         std::uint32_t size;
         std::uint32_t prot;
-        std::shared_ptr<Block> block;
-        std::size_t offset;  // of this mapping's first byte in the block
         std::string name;
     };
     using Map = std::map<std::uint32_t, Mapping>;  // by start address; no overlaps
     /// Splits the mapping containing `addr` (if any) so that a mapping starts at `addr`.
     void splitAt(std::uint32_t addr);
     Map::const_iterator containing(std::uint32_t addr) const;
+    /// Sets the page-table entries of [addr, addr + size) (page-aligned).
+    void setPages(std::uint32_t addr, std::uint64_t size, std::uint8_t entry);
+    /// True if every page of the range is mapped with at least `prot` (PROT_READ is implied by
+    /// any permission, as on ARM).
+    bool pagesAllow(std::uint32_t addr, std::size_t size, std::uint32_t prot) const;
+    static bool fillTlb(uc_struct* uc, std::uint64_t vaddr, int type, void* result, void* user);
+    void flushTlb();
+
+    static constexpr std::uint8_t kPageMapped = 0x80;  // page-table entry: mapped | PROT_* bits
 
     uc_struct* uc_;
-    Map maps_;
+    std::size_t tlb_hook_ = 0;           // uc_hook
+    std::uint8_t* host_ = nullptr;       // the 4 GiB reservation; guest address = offset
+    std::vector<std::uint8_t> pages_;    // one entry per 4 KiB guest page
+    Map maps_;                           // names and extents, for mmap placement and reports
     std::uint64_t code_generation_ = 0;
 };
 

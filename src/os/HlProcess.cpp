@@ -28,6 +28,7 @@ HlProcess::HlProcess(Scheduler& scheduler, Log& log, ByteOutput& output)
     : scheduler_(scheduler), log_(log), output_(output), core_(scheduler, log), mem_(core_.engine()),
       syscalls_(std::make_unique<Syscalls>(*this)) {
     core_.on_syscall = [this] { syscalls_->handle(); };
+    mem_.on_denied = [this](int type, std::uint32_t address) { core_.recordBadAccess(type, address); };
     core_.on_fault = [this](const CortexA7::Fault& f) {
         std::string where;
         if (auto m = mem_.find(f.pc)) where = fmt::format(" (PC {:#010x} in {} +{:#x})", f.pc, m->name, f.pc - m->start);
@@ -113,7 +114,7 @@ void HlProcess::kill(int signal, const std::string& why) {
 void HlProcess::sendSignal(int signal, const std::string& why) { syscalls_->sendSignal(signal, why); }
 
 void HlProcess::ioReady() {
-    if (syscalls_->waitingForIo()) core_.wake();
+    syscalls_->ioReady();
 }
 
 std::string HlProcess::statusLine() const {

@@ -12,7 +12,7 @@ namespace mt3620::os {
 
 namespace nr {  // Linux ARM EABI numbers (arch/arm/tools/syscall.tbl)
 enum : std::uint32_t {
-    kExit = 1, kRead = 3, kWrite = 4, kOpen = 5, kClose = 6, kChdir = 12, kLseek = 19, kGetpid = 20,
+    kExit = 1, kFork = 2, kRead = 3, kExecve = 11, kClone = 120, kVfork = 190, kWrite = 4, kOpen = 5, kClose = 6, kChdir = 12, kLseek = 19, kGetpid = 20,
     kAccess = 33, kKill = 37, kDup = 41, kPipe = 42, kBrk = 45, kIoctl = 54, kUmask = 60, kDup2 = 63,
     kGetppid = 64, kSetsid = 66, kGettimeofday = 78, kReadlink = 85, kMunmap = 91, kSysinfo = 116,
     kSigreturn = 119, kUname = 122, kMprotect = 125, kGetpgid = 132, kLlseek = 140, kReadv = 145,
@@ -37,7 +37,15 @@ namespace {
 constexpr int kAtFdcwd = -100;
 }  // namespace
 
-Syscalls::Syscalls(HlProcess& process) : p_(process) {}
+Syscalls::Syscalls(HlProcess& process)
+    : p_(process), threads_(p_.core_, p_.scheduler_, p_.log_, SyscallWait{waiting_io_, wait_deadline_}) {
+    p_.core_.on_wake = [this] { threads_.onWake(); };
+    p_.core_.on_quantum = [this] { threads_.onQuantum(); };
+}
+
+void Syscalls::ioReady() {
+    if (threads_.ioReady() && p_.core_.state() == CoreState::Sleeping) p_.core_.wake();
+}
 
 std::uint64_t Syscalls::nextRandom() {
     // xorshift64*: deterministic, good enough for AT_RANDOM and getrandom until the
@@ -56,7 +64,11 @@ void Syscalls::handle() {
     Args a{};
     for (int i = 0; i < 6; ++i) a[i] = core.reg(UC_ARM_REG_R0 + i);
     const std::int64_t r = dispatch(number, a);
-    if (r == kBlocked || r == kNoReturn) return;
+    if (r == kNoReturn) return;
+    if (r == kBlocked) {
+        threads_.afterSyscall();  // another thread may run while this one waits
+        return;
+    }
     waiting_io_ = false;
     wait_deadline_.reset();
     if (p_.log_.enabled(spdlog::level::trace))
@@ -64,6 +76,7 @@ void Syscalls::handle() {
     if (r != kRegistersRestored) core.setReg(UC_ARM_REG_R0, static_cast<std::uint32_t>(r));
     // Signals that became deliverable (sent by the app, or unblocked) act on the way out.
     deliverPending();
+    threads_.afterSyscall();
 }
 
 std::int64_t Syscalls::dispatch(std::uint32_t n, const Args& a) {
@@ -71,10 +84,14 @@ std::int64_t Syscalls::dispatch(std::uint32_t n, const Args& a) {
     const auto u64 = [&](int lo) { return std::uint64_t{a[lo]} | (std::uint64_t{a[lo + 1]} << 32); };
     switch (n) {
         // --- process ---
-        case nr::kExit:
+        case nr::kExit: return sysExitThread(i(0));
         case nr::kExitGroup: return sysExit(i(0));
-        case nr::kGetpid:
-        case nr::kGettid: return 1;  // the app is the only process it can see
+        case nr::kGetpid: return HlThreads::kMainTid;  // the app is the only process it can see
+        case nr::kGettid: return threads_.currentTid();
+        case nr::kClone: return sysClone(a);
+        case nr::kFork:
+        case nr::kVfork:
+        case nr::kExecve: return notOnAzureSphere(n);
         case nr::kGetppid: return 0;
         case nr::kGetpgid: return 1;
         case nr::kSetsid: return -EPERM;
@@ -82,7 +99,7 @@ std::int64_t Syscalls::dispatch(std::uint32_t n, const Args& a) {
         case nr::kGeteuid32:
         case nr::kGetgid32:
         case nr::kGetegid32: return 0;
-        case nr::kSetTidAddress: return 1;
+        case nr::kSetTidAddress: return sysSetTidAddress(a[0]);
         case nr::kSetRobustList: return 0;
         case nr::kArmSetTls:
             p_.core_.setThreadPointer(a[0]);
@@ -95,16 +112,18 @@ std::int64_t Syscalls::dispatch(std::uint32_t n, const Args& a) {
         case nr::kGetrandom: return sysGetrandom(a[0], a[1]);
         case nr::kPrlimit64: return i(0) != 0 && i(0) != 1 ? -ESRCH : sysPrlimit(i(1), a[2], a[3]);
         case nr::kUgetrlimit: return sysPrlimit(i(0), 0, a[1]);
-        case nr::kSchedYield: return 0;
+        case nr::kSchedYield:
+            threads_.yield();
+            return 0;
         case nr::kSchedGetaffinity: {
             if (a[1] < 4) return -EINVAL;
             return p_.mem_.writeValue<std::uint32_t>(a[2], 1) ? 4 : -EFAULT;  // one CPU: the A7
         }
-        case nr::kMembarrier: return a[0] == 0 ? 0 : 0;  // one thread: every barrier is a no-op
+        case nr::kMembarrier: return 0;  // one core: every barrier is a no-op
         case nr::kUmask: return 022;
         case nr::kSysinfo: return sysSysinfo(a[0]);
-        case nr::kFutex: return sysFutex(a[0], i(1), a[2], a[3], false);
-        case nr::kFutexTime64: return sysFutex(a[0], i(1), a[2], a[3], true);
+        case nr::kFutex: return sysFutex(a, false);
+        case nr::kFutexTime64: return sysFutex(a, true);
         // --- signals ---
         case nr::kKill: return sysKill(i(0), i(1));
         case nr::kTkill: return sysKill(i(0), i(1));
@@ -241,27 +260,6 @@ std::int64_t Syscalls::sysSysinfo(std::uint32_t buf) {
     return p_.mem_.write(buf, s, 64) ? 0 : -EFAULT;
 }
 
-std::int64_t Syscalls::sysFutex(std::uint32_t uaddr, int op, std::uint32_t val, std::uint32_t timeout, bool time64) {
-    constexpr int kWait = 0, kWake = 1, kWaitBitset = 9, kWakeBitset = 10;
-    const int cmd = op & 0x7f;
-    if (cmd == kWake || cmd == kWakeBitset) return 0;  // one thread: nobody else waits
-    if (cmd == kWait || cmd == kWaitBitset) {
-        auto cur = p_.mem_.readValue<std::uint32_t>(uaddr);
-        if (!cur) return -EFAULT;
-        if (*cur != val) return -EAGAIN;
-        // With one thread nothing can wake it: honour a timeout, else report the deadlock.
-        if (timeout) {
-            auto ns = readTimespec(timeout, time64);
-            if (!ns) return -EFAULT;
-            if (timedOut()) return -ETIMEDOUT;
-            return waitForIo(deadlineAfter(static_cast<Picos>(std::max<std::int64_t>(*ns, 0)) * kPicosPerNano));
-        }
-        p_.kill(6, "futex wait with no other thread to wake it (deadlock)");
-        return kNoReturn;
-    }
-    return -ENOSYS;
-}
-
 // --- memory ----------------------------------------------------------------------------------
 
 std::int64_t Syscalls::sysBrk(std::uint32_t addr) {
@@ -292,8 +290,10 @@ std::int64_t Syscalls::sysMmap(std::uint32_t addr, std::uint32_t len, std::uint3
     }
     std::uint32_t where;
     const std::string name = file ? file->describe() : "[anon]";
+    const std::uint64_t gen = p_.mem_.codeGeneration();  // replacing executable pages flushes code
     if (flags & (kFixed | kFixedNoReplace)) {
         if (addr % kPageSize) return -EINVAL;
+        if (addr < kLowestMapping) return -EPERM;  // below mmap_min_addr, as Linux
         if ((flags & kFixedNoReplace) && !p_.mem_.isFree(addr, len)) return -EEXIST;
         if (!p_.mem_.mapFixed(addr, len, kProtRead | kProtWrite, name)) return -ENOMEM;
         where = addr;
@@ -315,7 +315,7 @@ std::int64_t Syscalls::sysMmap(std::uint32_t addr, std::uint32_t len, std::uint3
         p_.mem_.write(where, data.data(), static_cast<std::size_t>(got), true);
     }
     p_.mem_.protect(where, len, prot & 7);
-    if (prot & kProtExec) p_.core_.flushCode();
+    if (gen != p_.mem_.codeGeneration()) p_.core_.flushCode();
     return where;
 }
 
@@ -337,6 +337,14 @@ std::int64_t Syscalls::sysMprotect(std::uint32_t addr, std::uint32_t len, std::u
 
 std::int64_t Syscalls::sysMremap(std::uint32_t old_addr, std::uint32_t old_size, std::uint32_t new_size,
                                  std::uint32_t flags, std::uint32_t new_addr) {
+    const std::uint64_t gen = p_.mem_.codeGeneration();
+    const std::int64_t r = remap(old_addr, old_size, new_size, flags, new_addr);
+    if (gen != p_.mem_.codeGeneration()) p_.core_.flushCode();  // executable pages moved or shrank
+    return r;
+}
+
+std::int64_t Syscalls::remap(std::uint32_t old_addr, std::uint32_t old_size, std::uint32_t new_size,
+                             std::uint32_t flags, std::uint32_t) {
     constexpr std::uint32_t kMayMove = 1, kFixed = 2;
     if ((old_addr % kPageSize) || new_size == 0 || (flags & kFixed)) return -EINVAL;
     auto info = p_.mem_.find(old_addr);
@@ -368,10 +376,7 @@ std::int64_t Syscalls::sysMadvise(std::uint32_t addr, std::uint32_t len, int adv
     if (addr % kPageSize) return -EINVAL;
     if (advice == kDontNeed || advice == kFree) {
         // Private anonymous pages read back as zero afterwards, as on Linux.
-        if (!p_.mem_.isMapped(addr, len)) return -ENOMEM;
-        std::vector<std::uint8_t> zeros(std::min<std::uint32_t>(len, 1u << 20));
-        for (std::uint32_t off = 0; off < len; off += static_cast<std::uint32_t>(zeros.size()))
-            p_.mem_.write(addr + off, zeros.data(), std::min<std::size_t>(zeros.size(), len - off), true);
+        if (!p_.mem_.discard(addr, len)) return -ENOMEM;
     }
     return 0;
 }

@@ -20,6 +20,7 @@
 
 #include "common/VirtualTime.h"
 #include "os/GuestFile.h"
+#include "os/HlThreads.h"
 
 namespace mt3620::os {
 
@@ -36,7 +37,9 @@ public:
     /// The initial program break (set by the loader).
     void setBrk(std::uint32_t brk) { brk_start_ = brk_ = mapped_brk_ = brk; }
     /// True while the app waits for a file's readiness (ioReady() then wakes it).
-    bool waitingForIo() const { return waiting_io_; }
+    bool waitingForIo() const { return waiting_io_ || threads_.anyWaitingIo(); }
+    /// A file's readiness changed: threads waiting for it run their call again.
+    void ioReady();
     /// Deterministic seed of getrandom / AT_RANDOM.
     std::uint64_t nextRandom();
 
@@ -86,8 +89,15 @@ private:
     std::int64_t sysMprotect(std::uint32_t addr, std::uint32_t len, std::uint32_t prot);
     std::int64_t sysMremap(std::uint32_t old_addr, std::uint32_t old_size, std::uint32_t new_size, std::uint32_t flags,
                            std::uint32_t new_addr);
+    std::int64_t remap(std::uint32_t old_addr, std::uint32_t old_size, std::uint32_t new_size, std::uint32_t flags,
+                       std::uint32_t new_addr);
     std::int64_t sysMadvise(std::uint32_t addr, std::uint32_t len, int advice);
-    std::int64_t sysFutex(std::uint32_t uaddr, int op, std::uint32_t val, std::uint32_t timeout, bool time64);
+    // Threads (SyscallsThreads.cpp)
+    std::int64_t sysFutex(const Args& a, bool time64);
+    std::int64_t sysClone(const Args& a);
+    std::int64_t sysExitThread(int code);
+    std::int64_t sysSetTidAddress(std::uint32_t addr);
+    std::int64_t notOnAzureSphere(std::uint32_t number);
     std::int64_t sysSysinfo(std::uint32_t buf);
 
     // Files (SyscallsFiles.cpp)
@@ -193,6 +203,7 @@ private:
     std::uint64_t random_state_ = 0x243f6a8885a308d3ull;  // fixed: runs are reproducible
     std::uint64_t anon_ids_ = 0;
     std::set<std::uint32_t> reported_unknown_;
+    HlThreads threads_;  // after waiting_io_ and wait_deadline_, which it refers to
 };
 
 }  // namespace mt3620::os

@@ -72,9 +72,18 @@ struct Case {
     const char* program;
     const char* args;
     int exit_code;
+    const char* name = nullptr;  // test name when one program runs with several arguments
 };
 
 class HlVersusQemu : public ::testing::TestWithParam<Case> {};
+
+/// The program's name (or the case's), '-' as '_'.
+std::string caseName(const ::testing::TestParamInfo<Case>& info) {
+    std::string n = info.param.name ? info.param.name : info.param.program;
+    for (char& ch : n)
+        if (ch == '-') ch = '_';
+    return n;
+}
 
 TEST_P(HlVersusQemu, SameOutputAndExitCode) {
     REQUIRE_HL_PROGRAMS();
@@ -100,12 +109,17 @@ INSTANTIATE_TEST_SUITE_P(Programs, HlVersusQemu,
                                            Case{"events", "", 0}, Case{"crash-segv", "", 139},
                                            Case{"crash-abort", "", 134}, Case{"compute", "300000", 0}, Case{"signals", "", 0},
                                            Case{"fault-signals", "", 0}),
-                         [](const auto& info) {
-                             std::string n = info.param.program;
-                             for (char& ch : n)
-                                 if (ch == '-') ch = '_';
-                             return n;
-                         });
+                         caseName);
+
+// Memory semantics of the page-table address space, and threads (tests/e2e/test_hl_threads.cpp).
+INSTANTIATE_TEST_SUITE_P(MemoryAndThreads, HlVersusQemu,
+                         ::testing::Values(Case{"mem-fault", "ok", 0, "mem-fault-ok"},
+                                           Case{"mem-fault", "munmap", 139, "mem-fault-munmap"},
+                                           Case{"mem-fault", "readonly", 139, "mem-fault-readonly"},
+                                           Case{"mem-fault", "noexec", 139, "mem-fault-noexec"},
+                                           Case{"threads", "", 0}, Case{"thread-pingpong", "", 0},
+                                           Case{"thread-timedwait", "", 0}),
+                         caseName);
 
 TEST(HlApps, CrashIsReportedWithSignalAddressAndPc) {
     REQUIRE_HL_PROGRAMS();
