@@ -2,6 +2,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "cpu/BlockCounter.h"
@@ -176,6 +177,7 @@ void CortexA7::faultFromEngineError(int err) {
     Fault f;
     f.pc = block_addr_;
     const bool page_table_denial = err == UC_ERR_EXCEPTION && bad_access_.valid;
+    bool page_only = false;
     if (page_table_denial) {
         // A page-table denial (GuestMemory): the same fault as Unicorn's own unmapped/protection errors.
         switch (bad_access_.type) {
@@ -203,9 +205,11 @@ void CortexA7::faultFromEngineError(int err) {
             f.code = prot ? kSegvAccerr : kSegvMaperr;
             if (page_table_denial) {
                 // QEMU restored the state at the faulting instruction, so PC is exact; the
-                // address is the start of its 1 KiB page (for a fetch: PC itself).
+                // engine reports the start of the 1 KiB page (for a fetch: PC itself).
                 f.pc = reg(UC_ARM_REG_PC);
                 if (fetch) f.address = f.pc;
+                else if (auto exact = exactDeniedAddress(f.address)) f.address = *exact;
+                else page_only = true;
             } else if (fetch) {
                 f.pc = f.address;  // a jump to the address: the instruction never began
                 setReg(UC_ARM_REG_PC, f.address | (thumb() ? 1u : 0u));
@@ -217,7 +221,7 @@ void CortexA7::faultFromEngineError(int err) {
             }
             f.what = fmt::format("{} {} address {:#010x}{}", prot ? "permission denied for" : "unmapped",
                                  fetch ? "instruction fetch at" : write ? "write to" : "read from", f.address,
-                                 page_table_denial && !fetch ? " (start of the 1 KiB page; the engine reports no offset)" : "");
+                                 page_only ? " (start of the 1 KiB page; the exact address is not known)" : "");
             break;
         }
         case UC_ERR_READ_UNALIGNED:
@@ -257,6 +261,45 @@ std::uint32_t CortexA7::countBlock(std::uint32_t address, std::uint32_t size) {
     }
     e = CountEntry{address, size, n};
     return n;
+}
+
+void CortexA7::onDeniedProbe(uc_struct* uc, int type, std::uint64_t address, int size, std::int64_t value,
+                             void* user) {
+    auto* self = static_cast<CortexA7*>(user);
+    const auto a = static_cast<std::uint32_t>(address);
+    if (!self->denied_address_ && a + static_cast<std::uint32_t>(size) > self->denied_page_ && a < self->denied_page_ + 1024)
+        self->denied_address_ = std::max(a, self->denied_page_);
+    if (type == UC_MEM_WRITE) onProbeWrite(uc, type, address, size, value, user);
+}
+
+std::optional<std::uint32_t> CortexA7::exactDeniedAddress(std::uint32_t page) {
+    if (!on_grant_page) return std::nullopt;
+    uc_context* saved = nullptr;
+    if (uc_context_alloc(uc_, &saved) != UC_ERR_OK) return std::nullopt;
+    uc_context_save(uc_, saved);
+    const std::uint32_t pc = reg(UC_ARM_REG_PC) | (thumb() ? 1u : 0u);
+    const BadAccess bad = bad_access_;
+    denied_page_ = page;
+    denied_address_.reset();
+    probe_writes_.clear();
+    on_grant_page(page & ~0xfffu);
+    uc_ctl_flush_tb(uc_);  // a fresh translation, with the hook below in it
+    uc_hook hook;
+    uc_hook_add(uc_, &hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&CortexA7::onDeniedProbe),
+                this, 1, 0);
+    probing_ = true;
+    uc_emu_start(uc_, pc, 0xFFFFFFFFull, 0, 1);
+    probing_ = false;
+    uc_hook_del(uc_, hook);
+    for (auto it = probe_writes_.rbegin(); it != probe_writes_.rend(); ++it)
+        uc_mem_write(uc_, it->address, &it->old, it->size);
+    on_grant_page(std::nullopt);
+    uc_context_restore(uc_, saved);
+    uc_context_free(saved);
+    setReg(UC_ARM_REG_PC, pc);
+    uc_ctl_flush_tb(uc_);  // the probe's translation counted instructions one by one
+    bad_access_ = bad;
+    return denied_address_;
 }
 
 void CortexA7::onBlock(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user) {

@@ -72,6 +72,10 @@ public:
     /// A denied access reported by the address space's page table (it then stops the engine
     /// with UC_ERR_EXCEPTION): `type` is a UC_MEM_*_UNMAPPED / UC_MEM_*_PROT code.
     void recordBadAccess(int type, std::uint32_t address) { bad_access_ = {true, type, address}; }
+    /// Lets the next accesses to the 4 KiB page at `page` through (nullopt: no longer), so the
+    /// core can single-step an instruction the page table denied and learn its exact address.
+    /// Set by the owner of the address space's page table.
+    std::function<void(std::optional<std::uint32_t> page)> on_grant_page;
     /// Forgets cached instruction counts (code was unmapped or changed).
     void flushCode();
 
@@ -109,6 +113,13 @@ private:
     std::uint32_t addressRegisters(uc_context* base, std::uint32_t pc, std::uint8_t it, int err, std::uint32_t address);
     std::uint32_t exclusiveAddress(std::uint32_t pc, bool thumb);
     static void onProbeWrite(uc_struct* uc, int type, std::uint64_t address, int size, std::int64_t value, void* user);
+    /// The exact address of a data access the page table denied in the 1 KiB page at `page`
+    /// (PC is on the instruction): the instruction is single-stepped with the page let through,
+    /// its writes undone. nullopt if it touched no byte of that page.
+    std::optional<std::uint32_t> exactDeniedAddress(std::uint32_t page);
+    static void onDeniedProbe(uc_struct* uc, int type, std::uint64_t address, int size, std::int64_t value, void* user);
+    std::uint32_t denied_page_ = 0;
+    std::optional<std::uint32_t> denied_address_;
 
     Scheduler& scheduler_;
     Log& log_;

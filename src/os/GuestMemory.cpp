@@ -54,9 +54,10 @@ bool GuestMemory::fillTlb(uc_struct*, std::uint64_t vaddr, int type, void* resul
     const std::uint8_t e = self->pages_[addr / kPageSize];
     const std::uint32_t perms = ucProt(e & 7);
     const std::uint32_t need = type == UC_MEM_WRITE ? UC_PROT_WRITE : type == UC_MEM_FETCH ? UC_PROT_EXEC : UC_PROT_READ;
-    if (addr < kLowestMapping) {
+    if (addr < kLowestMapping || (self->probe_page_ && pageDown(addr) == *self->probe_page_)) {
         // The engine has no memory here: letting the access through makes it fault as unmapped,
-        // with the exact address (a null-pointer access).
+        // with the exact address (a null-pointer access). A page granted for a probe: the
+        // access goes to its (host) memory; the core undoes writes.
         auto* r = static_cast<uc_tlb_entry*>(result);
         r->paddr = addr;
         r->perms = static_cast<uc_prot>(UC_PROT_ALL);
@@ -79,6 +80,11 @@ bool GuestMemory::fillTlb(uc_struct*, std::uint64_t vaddr, int type, void* resul
 }
 
 void GuestMemory::flushTlb() { uc_ctl_flush_tlb(uc_); }
+
+void GuestMemory::grantForProbe(std::optional<std::uint32_t> page) {
+    probe_page_ = page;
+    flushTlb();
+}
 
 void GuestMemory::setPages(std::uint32_t addr, std::uint64_t size, std::uint8_t entry) {
     std::fill_n(pages_.begin() + addr / kPageSize, size / kPageSize, entry);

@@ -107,6 +107,9 @@ public:
     /// `type` is the UC_MEM_*_UNMAPPED / UC_MEM_*_PROT code Unicorn's invalid-memory hooks use.
     /// The engine then stops with UC_ERR_EXCEPTION.
     std::function<void(int type, std::uint32_t address)> on_denied;
+    /// Lets every access to the 4 KiB page at `page` through (nullopt: back to the table), for
+    /// the core to single-step a denied access and learn its exact address (CortexA7).
+    void grantForProbe(std::optional<std::uint32_t> page);
 
 private:
     struct Mapping {
@@ -134,6 +137,7 @@ private:
     std::vector<std::uint8_t> pages_;    // one entry per 4 KiB guest page
     Map maps_;                           // names and extents, for mmap placement and reports
     std::uint64_t code_generation_ = 0;
+    std::optional<std::uint32_t> probe_page_;
 };
 
 }  // namespace mt3620::os

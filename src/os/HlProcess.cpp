@@ -29,6 +29,7 @@ HlProcess::HlProcess(Scheduler& scheduler, Log& log, ByteOutput& output)
       syscalls_(std::make_unique<Syscalls>(*this)) {
     core_.on_syscall = [this] { syscalls_->handle(); };
     mem_.on_denied = [this](int type, std::uint32_t address) { core_.recordBadAccess(type, address); };
+    core_.on_grant_page = [this](std::optional<std::uint32_t> page) { mem_.grantForProbe(page); };
     core_.on_fault = [this](const CortexA7::Fault& f) {
         std::string where;
         if (auto m = mem_.find(f.pc)) where = fmt::format(" (PC {:#010x} in {} +{:#x})", f.pc, m->name, f.pc - m->start);
