@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds an Azure Sphere high-level app sample from its unchanged source with the mt3620-emu SDK
 # (src/sdk: toolchain file, azsphere_* CMake functions, applibs sysroot, MT3620 hardware
-# definitions), packs it with `mt3620-emu image pack-application`, runs it with
+# definitions), packs it with `mt3620-emu image pack-application`, runs the image package with
 # `mt3620-emu run --a7`, and checks that a pin (default GPIO 8, the RDB's LED1 red, which the
 # samples call SAMPLE_LED) blinks: at least 3 edges, evenly spaced. docs/sdk.md.
 #
@@ -66,9 +66,11 @@ fi
 echo "== image package: ${packages[0]}"
 "$emu" image show "${packages[0]}"
 
-echo "== run --a7 ${approots[0]} for ${seconds} s of virtual time"
+# The package, verified by the emulated device's secure boot (it trusts the developer key under
+# XDG_DATA_HOME that signed it) and unpacked for the A7.
+echo "== run --a7 ${packages[0]} for ${seconds} s of virtual time"
 status=0
-"$emu" run --a7 "${approots[0]}" --time-limit "${seconds}s" --vcd "$work/pins.vcd" --applibs "$build/hl-apps/lib/libapplibs.so.0" \
+"$emu" run --a7 "${packages[0]}" --time-limit "${seconds}s" --vcd "$work/pins.vcd" --applibs "$build/hl-apps/lib/libapplibs.so.0" \
   > "$work/output.txt" 2> "$work/log.txt" || status=$?
 sed 's/^/  app| /' "$work/output.txt"
 grep -E "^(warn|error)" "$work/log.txt" | sed 's/^/  log| /' || true

@@ -184,7 +184,7 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--m4-1", o.m4_1, "Real-time app for M4 core 1: an ELF, a signed .imagepackage, or an app directory")
         ->check(CLI::ExistingPath);
     cmd.add_option("--a7", o.a7,
-                   "High-level app for the A7: an app directory (app_manifest.json + bin/app) or a Linux ARM (musl) "
+                   "High-level app for the A7: an app directory (app_manifest.json + bin/app), a signed .imagepackage, or a Linux ARM (musl) "
                    "ELF; its arguments follow --")
         ->check(CLI::ExistingPath);
     addHlAppOptions(cmd, o);
@@ -277,7 +277,7 @@ int runCommand(const RunOptions& o) {
     // Secure boot (docs/security.md): packages are verified and every image is measured.
     std::unique_ptr<mt3620::pluton::BootSession> boot;
     try {
-        if (mt3620::pluton::BootSession::wanted(o.device, {o.m4_0, o.m4_1}))
+        if (mt3620::pluton::BootSession::wanted(o.device, {o.m4_0, o.m4_1, o.a7}))
             boot = std::make_unique<mt3620::pluton::BootSession>(
                 mt3620::pluton::DeviceOptions{o.device, o.device_seed.empty() ? std::nullopt : std::optional(o.device_seed),
                                               o.production},
@@ -313,7 +313,8 @@ int runCommand(const RunOptions& o) {
     // RTApps, and its high-level app unless --a7 names one.
     static const std::string kInstalled;
     std::optional<mt3620::pluton::BootSession::HlApp> installed_hl;
-    if (boot && loaded.empty()) {
+    // (Only a package given with --a7 and no --device: the session is there to verify it alone.)
+    if (boot && loaded.empty() && !(o.device.empty() && mt3620::pluton::isImagePackagePath(o.a7))) {
         try {
             auto apps = boot->installedApps();
             for (auto& image : apps.rt) {
@@ -342,8 +343,11 @@ int runCommand(const RunOptions& o) {
             }
         }
         try {
-            machine.loadHlApp(installed_hl ? installed_hl->dir : o.a7, hl);
-        } catch (const mt3620emu::Error& e) {
+            std::string a7 = installed_hl ? installed_hl->dir : o.a7;
+            // A package named with --a7: verified for the A7 and unpacked like an installed one.
+            if (!installed_hl && boot && mt3620::pluton::isImagePackagePath(a7)) a7 = boot->loadHlApp(a7);
+            machine.loadHlApp(a7, hl);
+        } catch (const std::exception& e) {
             return fail(*logger, std::string("cannot load a7 app: ") + e.what());
         }
     }

@@ -58,6 +58,13 @@ BootSession::RtApp BootSession::loadRtApp(const std::string& path, const std::st
     return {core, path + ":" + app.entry_point, app.executable(), std::string(manifest->begin(), manifest->end())};
 }
 
+std::string BootSession::loadHlApp(const std::string& path) {
+    VerifiedApp app = device_.loadPackage(path, "a7");
+    logMeasurement();
+    loaded_["a7"] = app.package.component_id.toString();
+    return unpack(app);
+}
+
 std::string BootSession::unpack(const VerifiedApp& app) {
     // The loader reads files, so the verified bytes (never the package file again, which could
     // have changed since it was verified) are written to a directory of this session's own.

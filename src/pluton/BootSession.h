@@ -42,6 +42,10 @@ public:
     /// An RTApp for `core` from an .imagepackage (verified: SecurityError/ImageError when
     /// refused, with an error report) or a bare ELF (measured, not verified: development only).
     RtApp loadRtApp(const std::string& path, const std::string& core);
+    /// A high-level app for the A7 from an .imagepackage (`run --a7 app.imagepackage`),
+    /// verified and measured like an RTApp's package (SecurityError/ImageError when refused,
+    /// with an error report) and unpacked like an installed one; returns its app directory.
+    std::string loadHlApp(const std::string& path);
 
     /// A high-level app for the A7 from a verified package, unpacked (from the verified bytes)
     /// into a fresh app directory under the device state that lives as long as the session.

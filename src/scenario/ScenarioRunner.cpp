@@ -2,12 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <stdlib.h>
-
 #include <chrono>
-#include <filesystem>
 #include <optional>
-#include <stdexcept>
+
+#include "common/TemporaryDirectory.h"
 
 #include "scenario/Steps.h"
 
@@ -34,31 +32,6 @@ std::string ScenarioResult::uartText() const {
     return out;
 }
 
-namespace {
-
-/// `storage: temporary`: an empty folder for one run, removed with everything in it afterwards.
-class TemporaryDirectory {
-public:
-    TemporaryDirectory() = default;
-    TemporaryDirectory(const TemporaryDirectory&) = delete;
-    TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-    ~TemporaryDirectory() {
-        std::error_code ec;
-        if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-    }
-    const std::string& create(const std::string& prefix) {
-        std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary storage folder: " + pattern);
-        path_ = pattern;
-        return path_;
-    }
-
-private:
-    std::string path_;
-};
-
-}  // namespace
-
 ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) {
     const auto host_start = std::chrono::steady_clock::now();
     ScenarioResult r;
@@ -75,7 +48,7 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
     mo.board_name = scenario.board_name;
 
     std::optional<mt3620emu::Machine> built;
-    TemporaryDirectory storage;
+    TemporaryDirectory storage;  // `storage: temporary`
     try {
         built.emplace(mo);
         for (const CoreImage& c : scenario.cores) {
