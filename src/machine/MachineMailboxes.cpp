@@ -22,6 +22,8 @@ void Machine::connectMailboxes() {
             a7_link.irq[k].connect(&nvic, Mailbox::kM4A7FirstIrq + k);
             m4_link.irq[k].connect(&nvic, Mailbox::kM4M4FirstIrq + k);
         }
+        a7_link.wake.connect(&nvic, Mailbox::kA7WakeIrq);
+        m4_link.wake.connect(&nvic, Mailbox::kM4WakeIrq);
     }
 }
 

@@ -52,6 +52,7 @@ bool Mailbox::End::push(std::uint32_t cmd, std::uint32_t data) {
     End& other = peer();
     other.event(kWr);
     if (out.count == other.ne_thrs_ + 1) other.event(kNe);  // rose above the threshold
+    other.pulseWake();
     if (other.on_post) other.on_post();
     return true;
 }
@@ -75,12 +76,23 @@ void Mailbox::End::raiseSoftwareInterrupt(std::uint32_t bits) {
     End& other = peer();
     other.sw_sts_ |= bits;
     other.updateIrqs();
+    other.pulseWake();
     if (other.on_software_interrupt) other.on_software_interrupt(bits);
 }
 
 void Mailbox::End::clearSoftwareInterrupts(std::uint32_t bits) {
     sw_sts_ &= ~bits;
     updateIrqs();
+}
+
+void Mailbox::End::pulseWake() {
+    if (!wake_logged_ && wake.number() != 0) {
+        wake_logged_ = true;  // the behaviour is our choice (not public): say so once
+        box_.log_.info(name(), "mailbox wake line pulsed (IRQ {}): pending once per post or software "
+                               "interrupt from the other end (docs/intercore.md)", wake.number());
+    }
+    wake.set(true);
+    wake.set(false);
 }
 
 void Mailbox::End::event(Event e) {

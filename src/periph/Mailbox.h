@@ -45,6 +45,8 @@ public:
     static constexpr std::uint32_t kA7EndBase1 = 0x3102'0000;  // A7 end for IO M4 1
     static constexpr unsigned kM4A7FirstIrq = 6;   // M42A7N_RD .. A7N2M4_SW (reference §3)
     static constexpr unsigned kM4M4FirstIrq = 12;  // M42M4_RD .. M42M4_SW
+    static constexpr unsigned kA7WakeIrq = 18;     // A7N_WAKE_M4 (reference §3)
+    static constexpr unsigned kM4WakeIrq = 19;     // M4_WAKE_M4
     static constexpr unsigned kFifoDepth = 15;
     static constexpr std::uint32_t kVersion = 0x3620'0000;
     static constexpr std::uint32_t kSize = 0x1000;
@@ -71,6 +73,11 @@ public:
     public:
         /// Interrupt outputs: RD, NF, WR, NE, FIFO, SW (M4 IRQ first + 0..5).
         std::array<IrqLine, 6> irq;
+        /// Wake-up output (IRQ 18 A7N_WAKE_M4 / 19 M4_WAKE_M4, reference §3): its behaviour is
+        /// not public. Chosen: a pulse, so one pending interrupt, each time the other end
+        /// pushes an entry or raises a software interrupt; there is nothing to clear
+        /// (docs/intercore.md).
+        IrqLine wake;
 
         /// Posts (cmd, data) to the other end; false (nothing posted) when the FIFO is full.
         bool push(std::uint32_t cmd, std::uint32_t data);
@@ -100,6 +107,7 @@ public:
         End(Mailbox& box, unsigned index, std::string name, IntBitOrder order);
         End& peer();
         void event(Event e);
+        void pulseWake();
         std::uint32_t statusBits() const;  // INT_STS in this end's bit order
         void clearStatus(std::uint32_t register_bits);
         void updateIrqs();
@@ -112,6 +120,7 @@ public:
         std::uint32_t data_latch_ = 0;
         std::uint32_t sw_en_ = 0, sw_sts_ = 0;
         std::uint32_t int_en_ = 0;
+        bool wake_logged_ = false;
         std::uint32_t events_ = 0;  // bit e = Event e pending
         std::uint32_t fifo_ctrl_ = 0, nf_thrs_ = 0, ne_thrs_ = 0, dbg_idx_ = 0;
     };

@@ -176,5 +176,23 @@ TEST(MailboxTest, M4EndsArePerCoreBlocksWiredToIrqs6To17) {
     EXPECT_EQ(bus1.read(0x2105'0050, 4), 0xBA5E0003u);
 }
 
+TEST(MailboxTest, WakeLinesPendIrq18ForA7TrafficAndIrq19ForTheOtherM4) {
+    MachineConfig c;
+    c.logger = std::make_shared<spdlog::logger>("m", std::make_shared<spdlog::sinks::null_sink_mt>());
+    Machine machine(c);
+    Nvic& nvic0 = machine.m4(CoreId::M4_0).core.nvic();
+    Nvic& nvic1 = machine.m4(CoreId::M4_1).core.nvic();
+    constexpr unsigned kIrq18 = 16 + 18, kIrq19 = 16 + 19;
+    EXPECT_FALSE(nvic0.pending(kIrq18));
+    machine.a7Mailbox(CoreId::M4_0).a7End().push(0xBA5E0003, 0);  // the A7 posts to m4-0
+    EXPECT_TRUE(nvic0.pending(kIrq18)) << "A7N_WAKE_M4";
+    EXPECT_FALSE(nvic1.pending(kIrq18)) << "only the M4 the A7 posted to";
+    EXPECT_FALSE(nvic0.pending(kIrq19));
+    machine.m4(CoreId::M4_1).bus.write(0x2106'0014, 4, 0x1);  // m4-1 raises a SW interrupt to m4-0
+    EXPECT_TRUE(nvic0.pending(kIrq19)) << "M4_WAKE_M4";
+    EXPECT_FALSE(nvic1.pending(kIrq19)) << "not the sender's own";
+    EXPECT_FALSE(machine.a7Mailbox(CoreId::M4_0).m4End().wake.level()) << "a pulse: the line is low again";
+}
+
 }  // namespace
 }  // namespace mt3620
