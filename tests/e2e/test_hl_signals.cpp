@@ -57,7 +57,9 @@ TEST(HlSignals, CtrlCStopsTheAppWithSigterm) {
     REQUIRE_HL_PROGRAMS();
     if (std::system("command -v timeout >/dev/null 2>&1") != 0) GTEST_SKIP() << "no timeout(1)";
     // No time limit: the run lasts until Ctrl-C (SIGINT from timeout after 2 s of host time).
-    auto r = e2e::runEmu("run --log-level info --a7 " + hl("sigterm"), "timeout --preserve-status -s INT 2 ");
+    // --foreground: without it GNU timeout sends SIGINT to the emulator and then again to its
+    // whole process group, and a second Ctrl-C ends the emulator at once (exit 130), by design.
+    auto r = e2e::runEmu("run --log-level info --a7 " + hl("sigterm"), "timeout --foreground --preserve-status -s INT 2 ");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("got SIGTERM after "));
     EXPECT_THAT(r.err, HasSubstr("interrupted (Ctrl-C)"));
