@@ -225,13 +225,7 @@ static bool print_accel(void)
     if (!check("OUTX_L_XL", read_regs(LSM_ADDR, LSM_OUTX_L_XL, out, sizeof out))) {
         return false;
     }
-    uart_puts("accel x=");
-    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[0] | (out[1] << 8))));
-    uart_puts(" y=");
-    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[2] | (out[3] << 8))));
-    uart_puts(" z=");
-    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[4] | (out[5] << 8))));
-    uart_puts(" mg\r\n");
+    lsm6ds3_print_accel(out);
     return true;
 }
 

@@ -98,13 +98,7 @@ static bool run(void)
 
     uint8_t out[6];
     if (!read_regs(REG_OUTX_L_XL, out, sizeof out)) return failed("OUTX_L_XL");
-    uart_puts("accel x=");
-    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[0] | (out[1] << 8))));
-    uart_puts(" y=");
-    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[2] | (out[3] << 8))));
-    uart_puts(" z=");
-    uart_put_signed(lsm6ds3_raw_to_mg((int16_t)(out[4] | (out[5] << 8))));
-    uart_puts(" mg\r\n");
+    lsm6ds3_print_accel(out);
     return true;
 }
 
