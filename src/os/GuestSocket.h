@@ -45,6 +45,9 @@ public:
     /// getsockname(2) / getpeername(2): 0 and the address bytes, or -errno.
     virtual std::int64_t localAddress(std::vector<std::uint8_t>& out) const = 0;
     virtual std::int64_t peerAddress(std::vector<std::uint8_t>& out) const = 0;
+    /// The host socket behind this one (AF_INET sockets of `run --network`), or -1. The
+    /// emulated OS's TLS service (TlsDevice) runs its records over it.
+    virtual int hostFd() const { return -1; }
 
     /// read(2) and write(2) on a socket are recv and send without flags.
     std::int64_t read(std::span<std::uint8_t> out) override {
