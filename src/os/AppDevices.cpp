@@ -1,6 +1,7 @@
 #include "os/AppDevices.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "image/AppManifest.h"
 #include "machine/Machine.h"
@@ -14,6 +15,7 @@
 #include "os/PwmDevice.h"
 #include "os/SpiDevice.h"
 #include "os/StorageFile.h"
+#include "os/TlsDevice.h"
 #include "os/UartDevice.h"
 #include "periph/IsuI2c.h"
 #include "periph/IsuSpi.h"
@@ -39,7 +41,13 @@ void installAppDevices(HlProcess& p, SharedPeripherals& shared, const AppManifes
                        const AppDeviceOptions& options) {
     const AppManifest::Capabilities& caps = manifest.capabilities;
     GuestFs& fs = p.fs();
-    if (!options.applibs.empty()) fs.mountHost("/usr/lib/libapplibs.so.0", options.applibs);
+    if (!options.applibs.empty()) {
+        fs.mountHost("/usr/lib/libapplibs.so.0", options.applibs);
+        // The OS's other libraries are built with libapplibs and live next to it.
+        const std::filesystem::path dir = std::filesystem::path(options.applibs).parent_path();
+        for (const char* lib : {"libwolfssl.so.0", "libtlsutils.so.0"})
+            if (std::filesystem::exists(dir / lib)) fs.mountHost(std::string("/usr/lib/") + lib, (dir / lib).string());
+    }
 
     auto install = [&p](std::shared_ptr<GuestFile> file) {
         file->setReadinessListener([&p] { p.ioReady(); });
@@ -115,6 +123,7 @@ void installAppDevices(HlProcess& p, SharedPeripherals& shared, const AppManifes
     }, 0);
 
     installCertificateDevices(p, manifest, options.device_dir);
+    installTlsDevice(p, manifest, options.device_dir);
 }
 
 }  // namespace mt3620::os

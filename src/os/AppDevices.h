@@ -12,6 +12,7 @@
 //   /dev/power               PowerDevice.h  "PowerControls"
 //   /mnt/config/<id>/mutable_storage  StorageFile.h  "MutableStorage"
 //   /dev/certstore, /run/deviceauth/device_cert.pem  CertStoreDevice.h  "CertStore", "DeviceAuthentication"
+//   /dev/tls                 TlsDevice.h    (device authentication: "DeviceAuthentication")
 // A peripheral the manifest does not grant fails to open with EACCES (GPIO: the line request
 // fails), the error the Azure Sphere API documents for each.
 #include <memory>

@@ -201,4 +201,36 @@
 /* A read-only PEM file; opening it needs the manifest's "DeviceAuthentication" (EACCES). */
 #define MT_DEVICEAUTH_CERT_PATH "/run/deviceauth/device_cert.pem"
 
+/* ---- TLS: the OS's TLS service behind libwolfssl.so.0 (docs/tls.md) ------------------------ */
+/* Each open() of MT_TLS_PATH is one TLS client session; the TLS records run over the host
+ * socket behind the app's AF_INET socket (`run --network`), the handshake signs with the
+ * device key inside Pluton when the app asked for device authentication. */
+#define MT_TLS_PATH "/dev/tls"
+/* struct mt_tls_config: uint32_t socket_fd @0; uint32_t min_version @4, max_version @8
+ * (3 = TLS 1.2, 4 = TLS 1.3); uint32_t verify_peer @12; const char *ca @16, uint32_t ca_len @20;
+ * const char *cert @24, uint32_t cert_len @28; const char *key @32, uint32_t key_len @36 (the
+ * app's own client certificate and key, PEM, or 0/0); const char *host_name @40 (NUL-terminated,
+ * SNI and the name the server's certificate must carry, or 0); uint32_t device_auth @44. */
+#define MT_TLS_CONFIG_SIZE 48
+#define MT_TLS_IOC_CONFIGURE MT_IOC(MT_IOC_WRITE, 'z', 0x60, MT_TLS_CONFIG_SIZE)
+/* The calls below return a status (MT_TLS_STATUS_*); I/O fills struct mt_tls_io: void *buf @0;
+ * uint32_t len @4; int32_t done @8 (bytes moved). */
+#define MT_TLS_IO_SIZE 12
+#define MT_TLS_IOC_HANDSHAKE MT_IOC(MT_IOC_NONE, 'z', 0x61, 0)
+#define MT_TLS_IOC_WRITE MT_IOC(MT_IOC_READ | MT_IOC_WRITE, 'z', 0x62, MT_TLS_IO_SIZE)
+#define MT_TLS_IOC_READ MT_IOC(MT_IOC_READ | MT_IOC_WRITE, 'z', 0x63, MT_TLS_IO_SIZE)
+#define MT_TLS_IOC_SHUTDOWN MT_IOC(MT_IOC_NONE, 'z', 0x64, 0)
+#define MT_TLS_IOC_PENDING MT_IOC(MT_IOC_NONE, 'z', 0x65, 0) /* returns the buffered plaintext bytes */
+/* struct mt_tls_error: int32_t code @0 (wolfSSL's numbering, e.g. -188); char text[124] @4 */
+#define MT_TLS_ERROR_SIZE 128
+#define MT_TLS_IOC_ERROR MT_IOC(MT_IOC_READ, 'z', 0x66, MT_TLS_ERROR_SIZE)
+/* struct mt_tls_info: char version[16] @0 ("TLSv1.3"); char cipher[64] @16 */
+#define MT_TLS_INFO_SIZE 80
+#define MT_TLS_IOC_INFO MT_IOC(MT_IOC_READ, 'z', 0x67, MT_TLS_INFO_SIZE)
+#define MT_TLS_STATUS_OK 0
+#define MT_TLS_STATUS_WANT_READ 1
+#define MT_TLS_STATUS_WANT_WRITE 2
+#define MT_TLS_STATUS_CLOSED 3 /* the peer ended the session (close_notify or end of stream) */
+#define MT_TLS_STATUS_FAILED 4 /* MT_TLS_IOC_ERROR says why */
+
 #endif /* MT3620_OS_DEVICE_ABI_H */

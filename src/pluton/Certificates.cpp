@@ -88,13 +88,19 @@ std::string caName(const EcKeyPair& ca_key) {
 
 }  // namespace
 
-std::string makeCaCertificate(const EcKeyPair& ca_key) {
-    std::string name = caName(ca_key);
-    return writeCert(ca_key, ca_key.publicKey(), name, name, true);
-}
+std::string makeCaCertificate(const EcKeyPair& ca_key) { return makeNamedCaCertificate(ca_key, caName(ca_key)); }
 
 std::string makeDeviceCertificate(const EcKeyPair& ca_key, std::span<const std::uint8_t> device_public_key, const std::string& device_id) {
-    return writeCert(ca_key, device_public_key, "CN=" + device_id + ",O=mt3620-emu device", caName(ca_key), false);
+    return makeLeafCertificate(ca_key, caName(ca_key), device_public_key, "CN=" + device_id + ",O=mt3620-emu device");
+}
+
+std::string makeNamedCaCertificate(const EcKeyPair& ca_key, const std::string& dn) {
+    return writeCert(ca_key, ca_key.publicKey(), dn, dn, true);
+}
+
+std::string makeLeafCertificate(const EcKeyPair& ca_key, const std::string& ca_dn,
+                                std::span<const std::uint8_t> subject_public_key, const std::string& subject_dn) {
+    return writeCert(ca_key, subject_public_key, subject_dn, ca_dn, false);
 }
 
 CertificateCheck checkCertificate(const std::string& cert_pem, const std::optional<std::string>& ca_pem) {

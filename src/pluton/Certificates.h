@@ -19,6 +19,13 @@ std::string makeCaCertificate(const EcKeyPair& ca_key);
 /// A device certificate (PEM) for `device_public_key`, issued by `ca_key`.
 std::string makeDeviceCertificate(const EcKeyPair& ca_key, std::span<const std::uint8_t> device_public_key, const std::string& device_id);
 
+/// A self-signed CA certificate (PEM) named `dn` ("CN=...,O=..."), and a certificate for
+/// `subject_public_key` named `subject_dn` issued by that CA: for other parties of a test, such
+/// as the local TLS test server (tests/tools, docs/tls.md), with the same fixed validity.
+std::string makeNamedCaCertificate(const EcKeyPair& ca_key, const std::string& dn);
+std::string makeLeafCertificate(const EcKeyPair& ca_key, const std::string& ca_dn,
+                                std::span<const std::uint8_t> subject_public_key, const std::string& subject_dn);
+
 struct CertificateCheck {
     std::string error;  // empty: valid
     Bytes public_key;   // the certificate's 65-byte P-256 public key

@@ -81,6 +81,16 @@ EcKeyPair loadOrCreateIdentity(const fs::path& dir, const std::optional<std::str
     return key;
 }
 
+}  // namespace
+
+EcKeyPair loadDeviceIdentity(const fs::path& dir) {
+    if (!fs::exists(dir / "identity.state"))
+        throw StateError((dir / "identity.state").string() + ": the device has no identity yet");
+    return loadOrCreateIdentity(dir, std::nullopt);
+}
+
+namespace {
+
 /// The installation CA: ca.state in the data directory.
 EcKeyPair loadOrCreateCa(const std::optional<std::string>& seed, std::string& ca_pem) {
     const fs::path path = dataDirectory() / "ca.state";

@@ -41,6 +41,9 @@ std::filesystem::path developerKeyPath();
 /// Loads a signing key state file, creating it (from `seed` if given, else the RNG) if missing.
 EcKeyPair loadOrCreateSigningKey(const std::filesystem::path& path, const std::optional<std::string>& seed,
                                  const std::string& label);
+/// The identity key of the device state in `dir` (identity.state), checked as at boot; throws
+/// StateError if there is none or it is damaged. For the OS's TLS service (DeviceTlsIdentity.h).
+EcKeyPair loadDeviceIdentity(const std::filesystem::path& dir);
 void writePublicKeyFile(const std::filesystem::path& path, std::span<const std::uint8_t> public_key);
 Bytes readPublicKeyFile(const std::filesystem::path& path);
 /// The 20-byte thumbprint of a public key, as in the 'SG' section: SHA-1 of the point.
