@@ -141,6 +141,7 @@ public:
         std::string storage_dir;        // host directory keeping the app's mutable storage; empty: none
         std::string applibs;            // the guest's libapplibs.so.0; default: $MT3620_APPLIBS or next to the emulator
         std::string device_dir;         // device state (docs/security.md) behind DeviceAuth and CertStore; empty: none
+        bool network = false;           // AF_INET sockets are host sockets (docs/networking.md): real time enters the run
     };
     /// Loads an app directory (app_manifest.json and the executable its EntryPoint names) or an
     /// ELF onto the A7, with the device files libapplibs uses, each enforcing the manifest.

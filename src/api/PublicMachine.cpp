@@ -25,6 +25,7 @@
 #include "os/HlAppPackage.h"
 #include "os/HlAppStop.h"
 #include "os/HlProcess.h"
+#include "os/HostNetwork.h"
 #include "os/IntercoreSocket.h"
 #include "machine/RtAppLoader.h"
 #include "periph/AdcController.h"
@@ -286,6 +287,7 @@ void Machine::loadHlApp(const std::string& app_dir_or_elf, const HlAppOptions& o
         mt3620::os::HlProcess& app = m.loadHlApp(pkg.spec);
         mt3620::os::installAppDevices(app, m.shared(), pkg.manifest, devices);
         mt3620::os::installIntercore(app, m, pkg.manifest);
+        mt3620::os::installHostNetwork(app, pkg.manifest, options.network);
         if (!pkg.manifest_path.empty())
             m.log().info("a7", "app manifest {}: {} ({})", pkg.manifest_path, pkg.manifest.name,
                          pkg.manifest.componentId.toString());

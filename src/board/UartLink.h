@@ -3,8 +3,8 @@
 // src/board/PtyEndpoint.cpp): the Link interface each kind implements, and the two pieces the
 // host-facing endpoints (tcp, pty) are built from:
 //
-//   RealTimePacer  keeps virtual time from running ahead of real time, waiting in ppoll() on
-//                  the host descriptor so that input ends the wait at once;
+//   RealTimePacer  (machine/RealTimePacer.h) keeps virtual time from running ahead of real
+//                  time, waiting in ppoll() on the host descriptor so input ends the wait at once;
 //   RxFeed         carries bytes from the host to the UART's RX pin one character time apart,
 //                  as on a wire.
 //
@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "board/UartEndpoint.h"
+#include "machine/RealTimePacer.h"
 #include "machine/Scheduler.h"
 
 namespace mt3620 {
@@ -38,22 +39,6 @@ public:
 
 /// Throws the BoardError "device 'modem' (line 4): reason".
 [[noreturn]] void failUartDevice(const UartSpec& spec, const std::string& reason);
-
-class RealTimePacer {
-public:
-    /// The most real time may be ahead of virtual time (the rest is forgotten) and the longest
-    /// single wait.
-    static constexpr Picos kMaxLag = 100 * kPicosPerMilli;
-
-    /// Waits until real time has caught up with virtual time `virt_now` (measured from the first
-    /// call), or until `fd` is readable; `fd` < 0 waits for time alone.
-    void pace(Picos virt_now, int fd);
-
-private:
-    bool anchored_ = false;
-    std::chrono::steady_clock::time_point real_anchor_;
-    Picos virt_anchor_ = 0;
-};
 
 class RxFeed {
 public:

@@ -38,6 +38,9 @@ void addHlAppOptions(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--applibs", o.applibs,
                    "The guest's libapplibs.so.0 (default: $MT3620_APPLIBS or the one built next to mt3620-emu)")
         ->check(CLI::ExistingFile);
+    cmd.add_flag("--network", o.network,
+                 "Give the A7 app the host's network: its AF_INET sockets become host sockets, limited to the "
+                 "manifest's AllowedConnections (docs/networking.md). Real time then paces the run: not deterministic");
 }
 
 mt3620emu::Machine::HlAppOptions hlAppOptions(const RunOptions& o) {
@@ -47,6 +50,7 @@ mt3620emu::Machine::HlAppOptions hlAppOptions(const RunOptions& o) {
     h.manifest = o.a7_manifest;
     h.storage_dir = o.storage_dir;
     h.applibs = o.applibs;
+    h.network = o.network;
     return h;
 }
 

@@ -18,6 +18,7 @@ struct RunOptions {
     std::string a7_manifest;           // app_manifest.json; default: the app directory's
     std::string storage_dir;           // host directory of the apps' mutable storage
     std::string applibs;               // the guest's libapplibs.so.0; default: found next to the emulator
+    bool network = false;              // the A7 app's AF_INET sockets are host sockets (docs/networking.md)
     std::string time_limit;
     std::vector<std::string> uart_out;
     std::string log_level = "info";

@@ -152,6 +152,12 @@
 #define MT_POWER_IOC_REBOOT MT_IOC(MT_IOC_NONE, 'z', 0x40, 0)
 #define MT_POWER_IOC_POWER_DOWN MT_IOC(MT_IOC_NONE, 'z', 0x41, 0) /* arg: max residency, s */
 
+/* ---- Networking: /dev/networking, this project's device for Networking_IsNetworkingReady ---- */
+/* Needs no capability. The request returns 1 when the device has a network (the emulator runs
+ * with --network, docs/networking.md), 0 when it has none. */
+#define MT_NETWORKING_PATH "/dev/networking"
+#define MT_NETWORKING_IOC_READY MT_IOC(MT_IOC_NONE, 'z', 0x60, 0)
+
 /* ---- Mutable storage: one regular file per app ---------------------------------------------- */
 /* The app's mutable storage file is MT_STORAGE_DIR "/<component-id>/" MT_STORAGE_FILE: the
  * file exists once written; opening it with O_TRUNC empties it (Storage_DeleteMutableFile). */

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "os/HostFiles.h"
+#include "os/TextFile.h"
 
 namespace mt3620::os {
 
@@ -43,11 +44,15 @@ std::string GuestFs::absolute(const std::string& path, const std::string& base) 
 }
 
 void GuestFs::mountHost(const std::string& guest_path, const std::string& host_path) {
-    mounts_[normalize(guest_path, "/")] = Mount{host_path, {}, 0};
+    mounts_[normalize(guest_path, "/")] = Mount{host_path, {}, 0, {}};
 }
 
 void GuestFs::addDevice(const std::string& guest_path, DeviceFactory factory, std::uint32_t rdev) {
-    mounts_[normalize(guest_path, "/")] = Mount{{}, std::move(factory), rdev};
+    mounts_[normalize(guest_path, "/")] = Mount{{}, std::move(factory), rdev, {}};
+}
+
+void GuestFs::addFile(const std::string& guest_path, std::string text) {
+    mounts_[normalize(guest_path, "/")] = Mount{{}, {}, 0, std::make_shared<const std::string>(std::move(text))};
 }
 
 const GuestFs::Mount* GuestFs::lookup(const std::string& path, std::string& rest) const {
@@ -84,6 +89,7 @@ std::vector<GuestDirEntry> GuestFs::virtualChildren(const std::string& path) con
         bool leaf = rest.find('/') == std::string::npos;
         std::uint8_t type = 4;
         if (leaf && it->second.device) type = 2;
+        if (leaf && it->second.text) type = 8;
         out.push_back({name, guestInode(prefix + name), type});
     }
     return out;
@@ -105,6 +111,13 @@ std::variant<GuestStat, int> GuestFs::stat(const std::string& path, const std::s
         st.ino = guestInode(abs);
         st.mode = kModeChr | 0600;
         st.rdev = m->rdev;
+        return st;
+    }
+    if (m && m->text && rest.empty()) {
+        GuestStat st;
+        st.ino = guestInode(abs);
+        st.mode = kModeReg | 0444;
+        st.size = static_cast<std::int64_t>(m->text->size());
         return st;
     }
     if (m && !m->host.empty()) {
@@ -151,6 +164,8 @@ std::variant<std::shared_ptr<GuestFile>, int> GuestFs::open(const std::string& p
                            : std::vector<GuestDirEntry>{};
         if (isVirtualDir(abs)) entries = virtualChildren(abs);
         file = std::make_shared<DirectoryFile>(abs, std::move(entries), s);
+    } else if (m && m->text && rest.empty()) {
+        file = std::make_shared<TextFile>(abs, m->text, s);
     } else {
         int error = 0;
         auto hf = HostFile::open(m->host + rest, abs, error);

@@ -28,6 +28,8 @@ public:
     void mountHost(const std::string& guest_path, const std::string& host_path);
     /// Registers a device file at `guest_path` (e.g. "/dev/gpiochip0").
     void addDevice(const std::string& guest_path, DeviceFactory factory, std::uint32_t rdev = 0);
+    /// Places a read-only regular file with contents `text` at `guest_path` (e.g. /etc/hosts).
+    void addFile(const std::string& guest_path, std::string text);
 
     void setCwd(const std::string& guest_dir) { cwd_ = normalize(guest_dir, "/"); }
     const std::string& cwd() const { return cwd_; }
@@ -50,6 +52,7 @@ private:
         std::string host;  // empty for devices
         DeviceFactory device;
         std::uint32_t rdev = 0;
+        std::shared_ptr<const std::string> text;  // addFile's contents
     };
     /// The mount whose guest path is `path` or a parent of it, and the rest of the path.
     const Mount* lookup(const std::string& path, std::string& rest) const;

@@ -32,7 +32,10 @@ public:
 
     virtual int family() const = 0;
     virtual int type() const = 0;
-    /// connect(2) with the address bytes as the app passed them: 0 or -errno.
+    /// connect(2) with the address bytes as the app passed them: 0 or -errno. A connection that
+    /// takes time answers -EINPROGRESS; for a blocking socket the syscall layer then waits for
+    /// readiness and calls connect again with the same address, which answers -EALREADY while
+    /// the connection is still being made, then 0 or its -errno.
     virtual std::int64_t connect(std::span<const std::uint8_t> address) = 0;
     /// Sends one message: its size, -EAGAIN when there is no room now, or -errno.
     virtual std::int64_t sendMessage(std::span<const std::uint8_t> data, std::uint32_t flags) = 0;
@@ -48,6 +51,13 @@ public:
     /// The host socket behind this one (AF_INET sockets of `run --network`), or -1. The
     /// emulated OS's TLS service (TlsDevice) runs its records over it.
     virtual int hostFd() const { return -1; }
+    /// setsockopt(2) of an int-valued option the syscall layer does not keep itself
+    /// (SO_KEEPALIVE, TCP_NODELAY ...): 0 or -errno (-ENOPROTOOPT: no such option here).
+    virtual std::int64_t setOption(int level, int name, int value) { return -ENOPROTOOPT; }
+    /// getsockopt(2) of such an option: 0 with `value` set, or -errno.
+    virtual std::int64_t option(int level, int name, int& value) const { return -ENOPROTOOPT; }
+    /// SO_ERROR: the socket's pending error (a positive errno, 0 for none); reading clears it.
+    virtual int takeError() { return 0; }
 
     /// read(2) and write(2) on a socket are recv and send without flags.
     std::int64_t read(std::span<std::uint8_t> out) override {

@@ -169,6 +169,8 @@ private:
     std::int64_t sysRecvmsg(int fd, std::uint32_t msg, std::uint32_t flags);
     std::int64_t sysSetsockopt(int fd, int level, int name, std::uint32_t value, std::uint32_t len);
     std::int64_t sysGetsockopt(int fd, int level, int name, std::uint32_t value, std::uint32_t len_addr);
+    /// setsockopt of an int option the socket itself keeps (GuestSocket::setOption).
+    std::int64_t setIntOption(GuestSocket& s, int level, int name, std::uint32_t value, std::uint32_t len);
     /// A send/receive that found no room / no message: -EAGAIN now, or blocks (kBlocked) until
     /// readiness or `timeout` (0: none), after which the restarted call answers -EAGAIN.
     std::int64_t socketWait(GuestSocket& s, std::uint32_t flags, Picos timeout);

@@ -86,8 +86,8 @@ std::int64_t Syscalls::sysSocket(int family, std::uint32_t type, int protocol) {
     if (auto* e = std::get_if<int>(&r)) {
         if (*e == -EAFNOSUPPORT)
             p_.log_.warnOnce("a7.socket." + std::to_string(family), "a7",
-                             "socket(family {}): the emulated OS has no such socket family (no network, no "
-                             "AF_UNIX): EAFNOSUPPORT", family);
+                             "socket(family {}): the emulated OS has no such socket family (it has AF_INET, not "
+                             "AF_INET6 or AF_UNIX): EAFNOSUPPORT", family);
         return *e;
     }
     std::shared_ptr<GuestSocket> s = std::get<std::shared_ptr<GuestSocket>>(r);
@@ -102,7 +102,13 @@ std::int64_t Syscalls::sysConnect(int fd, std::uint32_t addr, std::uint32_t len)
     if (len > 128) return -EINVAL;  // sizeof(struct sockaddr_storage)
     std::vector<std::uint8_t> address(len);
     if (len && !p_.mem_.read(addr, address.data(), len)) return -EFAULT;
-    return s->connect(address);
+    const std::int64_t r = s->connect(address);
+    // A blocking connect waits for its connection (SO_SNDTIMEO bounds the wait, as on Linux);
+    // restarted, the call asks the socket again (wait_deadline_ is set while restarting).
+    const bool restarted = wait_deadline_.has_value();
+    if (s->nonBlocking() || !(r == -EINPROGRESS || (r == -EALREADY && restarted))) return r;
+    const std::int64_t w = waitForIo(s->send_timeout ? deadlineAfter(s->send_timeout) : kNever);
+    return w == 0 ? -EINPROGRESS : w;
 }
 
 std::int64_t Syscalls::socketWait(GuestSocket& s, std::uint32_t flags, Picos timeout) {
@@ -246,7 +252,7 @@ std::int64_t Syscalls::sysSetsockopt(int fd, int level, int name, std::uint32_t 
     std::int64_t err = 0;
     GuestSocket* s = socketOf(fd, err);
     if (!s) return err;
-    if (level != kSolSocket) return -ENOPROTOOPT;
+    if (level != kSolSocket) return setIntOption(*s, level, name, value, len);
     switch (name) {
         case kSoRcvtimeoOld:
         case kSoSndtimeoOld:
@@ -285,25 +291,31 @@ std::int64_t Syscalls::sysSetsockopt(int fd, int level, int name, std::uint32_t 
             else s->send_buffer = static_cast<int>(std::max<std::int64_t>(doubled, kMinSndbuf));
             return 0;
         }
-        default: return -ENOPROTOOPT;
+        default: return setIntOption(*s, level, name, value, len);
     }
+}
+
+std::int64_t Syscalls::setIntOption(GuestSocket& s, int level, int name, std::uint32_t value, std::uint32_t len) {
+    if (len < 4) return -EINVAL;
+    auto v = p_.mem_.readValue<std::int32_t>(value);
+    if (!v) return -EFAULT;
+    return s.setOption(level, name, *v);
 }
 
 std::int64_t Syscalls::sysGetsockopt(int fd, int level, int name, std::uint32_t value, std::uint32_t len_addr) {
     std::int64_t err = 0;
     GuestSocket* s = socketOf(fd, err);
     if (!s) return err;
-    if (level != kSolSocket) return -ENOPROTOOPT;
     std::vector<std::uint8_t> out;
     const auto put32 = [&out](std::int32_t v) {
         out.resize(4);
         std::memcpy(out.data(), &v, 4);
     };
-    switch (name) {
+    switch (level == kSolSocket ? name : -1) {
         case kSoType: put32(s->type()); break;
         case kSoDomain: put32(s->family()); break;
         case kSoProtocol: put32(0); break;
-        case kSoError: put32(0); break;
+        case kSoError: put32(s->takeError()); break;
         case kSoAcceptconn: put32(0); break;
         case kSoRcvbuf: put32(s->receive_buffer ? s->receive_buffer : 4096); break;
         case kSoSndbuf: put32(s->send_buffer ? s->send_buffer : 4096); break;
@@ -323,7 +335,11 @@ std::int64_t Syscalls::sysGetsockopt(int fd, int level, int name, std::uint32_t 
             }
             break;
         }
-        default: return -ENOPROTOOPT;
+        default: {
+            int v = 0;
+            if (auto e = s->option(level, name, v)) return e;
+            put32(v);
+        }
     }
     auto room = p_.mem_.readValue<std::uint32_t>(len_addr);
     if (!room) return -EFAULT;

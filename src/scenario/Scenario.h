@@ -41,6 +41,7 @@ struct CoreImage {
     std::vector<std::string> env;      // NAME=VALUE
     std::string storage_dir;           // empty: no mutable storage
     bool temporary_storage = false;    // `storage: temporary`: a fresh empty folder for each run
+    bool network = false;              // `network: true`: host sockets (docs/networking.md), not deterministic
 };
 
 struct Scenario {

@@ -78,7 +78,7 @@ std::string substitute(const std::string& text, const ParseOptions& options, con
 }
 
 /// `cores.a7`: the A7's high-level app, `a7: PATH` or a map with `app` (an app directory or an
-/// ELF) and optionally `manifest`, `args`, `env` and `storage`.
+/// ELF) and optionally `manifest`, `args`, `env`, `storage` and `network`.
 template <class ResolvePath>
 CoreImage parseHlApp(FieldReader& cores, const BoardFileContext& ctx, const ParseOptions& options,
                      const ResolvePath& resolvePath) {
@@ -108,6 +108,11 @@ CoreImage parseHlApp(FieldReader& cores, const BoardFileContext& ctx, const Pars
         for (const std::string& e : img.env)
             if (e.find('=') == std::string::npos || e.front() == '=')
                 a7.fail("env", fmt::format("cores.a7.env: '{}' must be NAME=VALUE", e));
+        if (auto net = a7.optionalString("network")) {
+            if (*net != "true" && *net != "false")
+                a7.fail("network", fmt::format("cores.a7.network must be true or false, not '{}'", *net));
+            img.network = *net == "true";
+        }
         if (auto st = a7.optionalString("storage")) {
             if (*st == "temporary") img.temporary_storage = true;
             else img.storage_dir = resolvePath(*st, a7.lineOf("storage"));
@@ -115,7 +120,7 @@ CoreImage parseHlApp(FieldReader& cores, const BoardFileContext& ctx, const Pars
         a7.finish();
     } else {
         cores.fail("a7", "cores.a7 must be a high-level app (an app directory or ELF), or a map with app, manifest, "
-                         "args, env and storage");
+                         "args, env, storage and network");
     }
     if (options.load_images) {
         std::error_code ec;

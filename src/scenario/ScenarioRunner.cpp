@@ -61,6 +61,7 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
             hl.env = c.env;
             hl.manifest = c.manifest;
             hl.storage_dir = c.temporary_storage ? storage.create("mt3620-scenario-storage") : c.storage_dir;
+            hl.network = c.network;
             built->loadHlApp(c.path, hl);
         }
     } catch (const std::exception& e) {

@@ -159,7 +159,7 @@ TEST(HlIntercore, SocketCallsBehaveAsOnLinux) {
     const std::string hl = writeManifest("intercore-socket", "Default", kHlId, "\"" + kRtId + "\"");
     const PairRun r = runPair(program, {}, kRtManifest, hl);
     ASSERT_EQ(r.exit, 0) << r.a7;
-    EXPECT_EQ(r.a7, R"(socket(AF_INET): -1 errno 97
+    EXPECT_EQ(r.a7, R"(socket(AF_INET6): -1 errno 97
 socket(intercore, SOCK_STREAM): -1 errno 94
 socket(intercore, protocol 1): -1 errno 93
 send on stdout: -1 errno 88

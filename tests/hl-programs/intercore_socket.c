@@ -62,7 +62,7 @@ int main(void)
 {
     unsigned char a[20];
     char buf[1100];
-    result("socket(AF_INET)", socket(AF_INET, SOCK_STREAM, 0));
+    result("socket(AF_INET6)", socket(AF_INET6, SOCK_STREAM, 0));
     result("socket(intercore, SOCK_STREAM)", socket(AF_INTERCORE, SOCK_STREAM, 0));
     result("socket(intercore, protocol 1)", socket(AF_INTERCORE, SOCK_SEQPACKET, 1));
     result("send on stdout", send(1, "x", 1, 0));

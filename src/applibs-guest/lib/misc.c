@@ -80,7 +80,11 @@ int Application_IsDeviceAuthReady(bool *outIsReady)
 int Networking_IsNetworkingReady(bool *outIsNetworkingReady)
 {
     if (outIsNetworkingReady == NULL) APPLIBS_FAIL(EFAULT);
-    *outIsNetworkingReady = false;
+    /* The OS answers on /dev/networking: 1 when the emulator runs with --network. */
+    int fd = open(MT_NETWORKING_PATH, O_RDONLY | O_CLOEXEC);
+    int ready = fd < 0 ? 0 : ioctl(fd, MT_NETWORKING_IOC_READY, 0);
+    if (fd >= 0) close(fd);
+    *outIsNetworkingReady = ready == 1;
     return 0;
 }
 

@@ -8,7 +8,8 @@
 extern "C" {
 #endif
 
-/* 0 and *outIsNetworkingReady (false in the emulator), or -1 and errno (EFAULT). */
+/* 0 and *outIsNetworkingReady (true when the emulator runs with --network, docs/networking.md),
+ * or -1 and errno (EFAULT). */
 int Networking_IsNetworkingReady(bool *outIsNetworkingReady);
 
 #ifdef __cplusplus

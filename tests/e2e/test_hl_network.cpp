@@ -1,0 +1,176 @@
+// Host networking for high-level apps (docs/networking.md): the hl-tcp-client sample
+// (firmware-samples/hl-tcp-client) under `run --network` talks to an echo server this test runs on
+// 127.0.0.1, through the public API and the CLI; without --network it finds no network; the
+// manifest's AllowedConnections and a closed port refuse the connection with the documented errno.
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <mt3620emu/Machine.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "E2eSupport.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string appDir() { return std::string(HL_APPS_DIR) + "/apps/hl-tcp-client"; }
+std::string applibs() { return std::string(HL_APPS_DIR) + "/lib/libapplibs.so.0"; }
+
+#define REQUIRE_HL_APPS()                                                                        \
+    if (!std::filesystem::exists(applibs()))                                                     \
+    GTEST_SKIP() << "libapplibs and the HL samples are not built: arm-linux-musleabihf-gcc or " \
+                    "musl:armhf missing (run scripts/setup.sh)"
+
+/// A TCP echo server on 127.0.0.1 (an ephemeral port) for one connection at a time: it sends back
+/// what it receives and closes when the client has shut down its side.
+class EchoServer {
+public:
+    EchoServer() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        ::listen(fd_, 4);
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~EchoServer() {
+        stop_ = true;
+        thread_.join();
+        ::close(fd_);
+    }
+    std::string port() const { return std::to_string(port_); }
+    std::string received() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return received_;
+    }
+    int connections() const { return connections_; }
+
+private:
+    /// Waits for `fd` to be readable, giving up when the test ends.
+    bool readable(int fd) {
+        while (!stop_) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 50) == 1) return true;
+        }
+        return false;
+    }
+    void serve() {
+        while (readable(fd_)) {
+            const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+            if (c < 0) continue;
+            ++connections_;
+            char buf[512];
+            while (readable(c)) {
+                const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+                if (n <= 0) break;
+                {
+                    std::lock_guard<std::mutex> lock(mutex_);
+                    received_.append(buf, static_cast<std::size_t>(n));
+                }
+                ::send(c, buf, static_cast<std::size_t>(n), MSG_NOSIGNAL);
+            }
+            ::close(c);
+        }
+    }
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> connections_{0};
+    std::mutex mutex_;
+    std::string received_;
+    std::thread thread_;
+};
+
+TEST(HlNetwork, TcpClientGetsItsLineEchoedByAHostServer) {
+    REQUIRE_HL_APPS();
+    EchoServer server;
+    mt3620emu::Options o;
+    o.log_level = "off";
+    mt3620emu::Machine m(o);
+    mt3620emu::Machine::HlAppOptions h;
+    h.args = {server.port()};
+    h.applibs = applibs();
+    h.network = true;
+    m.loadHlApp(appDir(), h);
+    m.runUntil([&] { return m.hlAppExitStatus().has_value(); }, mt3620emu::seconds(30));
+    const std::string out = m.serialOutput("a7");
+    EXPECT_EQ(m.hlAppExitStatus(), 0) << out;
+    EXPECT_THAT(out, HasSubstr("Networking_IsNetworkingReady: yes\n"));
+    EXPECT_THAT(out, HasSubstr("localhost is 127.0.0.1\n"));  // through the app's /etc/hosts
+    EXPECT_THAT(out, HasSubstr("connected to 127.0.0.1:" + server.port() + "\n"));
+    EXPECT_THAT(out, HasSubstr("echo: hello from the A7\nserver closed the connection\n"));
+    EXPECT_EQ(server.received(), "hello from the A7\n");
+}
+
+TEST(HlNetwork, CliRunWithNetworkEchoesTheLineGivenAfterDashDash) {
+    REQUIRE_HL_APPS();
+    EchoServer server;
+    const auto r = e2e::runEmu("run --a7 " + appDir() + " --applibs " + applibs() + " --network --time-limit 30s -- " +
+                               server.port() + " localhost 'line from the CLI'");
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("echo: line from the CLI\n"));
+    EXPECT_THAT(r.err, HasSubstr("virtual time is paced to real time"));
+    EXPECT_EQ(server.received(), "line from the CLI\n");
+}
+
+TEST(HlNetwork, WithoutNetworkTheAppFindsNoneAndConnectIsUnreachable) {
+    REQUIRE_HL_APPS();
+    EchoServer server;
+    const auto r = e2e::runEmu("run --a7 " + appDir() + " --applibs " + applibs() + " --time-limit 5s -- " + server.port());
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("Networking_IsNetworkingReady: no\n"));
+    EXPECT_THAT(r.out, HasSubstr("connect: Network unreachable (101)\n"));
+    EXPECT_THAT(r.err, HasSubstr("the emulator runs without --network"));
+    EXPECT_EQ(server.connections(), 0);
+    EXPECT_EQ(r.out, e2e::runEmu("run --a7 " + appDir() + " --applibs " + applibs() + " --time-limit 5s -- " +
+                                 server.port()).out);  // deterministic
+}
+
+TEST(HlNetwork, AllowedConnectionsRefusesAnAddressItDoesNotList) {
+    REQUIRE_HL_APPS();
+    EchoServer server;
+    const std::string manifest = e2e::tmpPath("hl-tcp-client-elsewhere.json");
+    std::ofstream(manifest) << R"({"SchemaVersion":1,"Name":"hl-tcp-client","ComponentId":)"
+                               R"("3b9e6f0a-52c4-4d7e-9a1b-6c2f8e0d4a13","EntryPoint":"/bin/app",)"
+                               R"("Capabilities":{"AllowedConnections":["192.0.2.1"]},"ApplicationType":"Default"})";
+    const auto r = e2e::runEmu("run --a7 " + appDir() + " --manifest " + manifest + " --applibs " + applibs() +
+                               " --network --time-limit 5s -- " + server.port() + " 127.0.0.1");
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("connect: Operation not permitted (1)\n"));
+    EXPECT_THAT(r.err, HasSubstr("connect to 127.0.0.1:" + server.port() +
+                                 ": 127.0.0.1 is not in the app manifest's AllowedConnections: EPERM"));
+    EXPECT_EQ(server.connections(), 0);
+}
+
+TEST(HlNetwork, ClosedPortIsRefused) {
+    REQUIRE_HL_APPS();
+    // A port bound but not listening: the host answers the connection with a reset.
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    const auto r = e2e::runEmu("run --a7 " + appDir() + " --applibs " + applibs() + " --network --time-limit 10s -- " +
+                               std::to_string(ntohs(a.sin_port)));
+    ::close(fd);
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("connect: Connection refused (111)\n"));
+}
+
+}  // namespace
