@@ -173,4 +173,70 @@ TEST(HlNetwork, ClosedPortIsRefused) {
     EXPECT_THAT(r.out, HasSubstr("connect: Connection refused (111)\n"));
 }
 
+/// A port bound on 127.0.0.1 with nobody listening: connections to it are refused. Held while
+/// it lives, so no one else takes it.
+class ClosedPort {
+public:
+    ClosedPort() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+    }
+    ~ClosedPort() { ::close(fd_); }
+    std::string port() const { return std::to_string(port_); }
+
+private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+};
+
+/// Standard output of a shell command.
+std::string shellOutput(const std::string& cmd) {
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return out;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+    return out;
+}
+
+TEST(HlNetwork, SocketCallsAnswerAsTheHostsOwnSockets) {
+    const std::string program = std::string(HL_DIR) + "/inet-socket";
+    if (!std::filesystem::exists(program)) GTEST_SKIP() << "tests/hl-programs not built";
+    const std::string manifest = e2e::tmpPath("inet-socket.json");
+    std::ofstream(manifest) << R"({"SchemaVersion":1,"Name":"inet-socket","ComponentId":)"
+                               R"("0c7d3e55-1f2a-4b6c-9d8e-7f6a5b4c3d2e","EntryPoint":"/bin/app",)"
+                               R"("Capabilities":{"AllowedConnections":["127.0.0.1"]},"ApplicationType":"Default"})";
+    ClosedPort closed;
+    std::string emu_out;
+    {
+        EchoServer server;
+        const auto r = e2e::runEmu("run --log-level error --a7 " + program + " --manifest " + manifest +
+                                   " --network --time-limit 30s -- " + server.port() + " " + closed.port());
+        EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+        emu_out = r.out;
+        EXPECT_EQ(server.received(), "hello\nabc\n");
+    }
+    // What the emulated OS must answer (these are Linux's answers).
+    EXPECT_THAT(emu_out, HasSubstr("send before connect: -1 errno 32\nrecv before connect: -1 errno 107\n"));
+    EXPECT_THAT(emu_out, HasSubstr("blocking connect to a closed port: -1 errno 111\n"));
+    EXPECT_THAT(emu_out, HasSubstr("blocking connect: 0\nconnect again: -1 errno 106\n"));
+    EXPECT_THAT(emu_out, HasSubstr("recv MSG_PEEK into 3 bytes: 3\nrecv: 6\ngot: hello\n"));
+    EXPECT_THAT(emu_out, HasSubstr("it waited at least 100 ms: 1\n"));
+    EXPECT_THAT(emu_out, HasSubstr("event: data 7 events 0x4\n"));
+    EXPECT_THAT(emu_out, HasSubstr("SIGPIPE: 1\nrecv after the server closed: 0\n"));
+    EXPECT_THAT(emu_out, HasSubstr("SO_ERROR: 0\nnon-blocking connect to a closed port: SO_ERROR 111\n"));
+    if (std::system("command -v qemu-arm >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "qemu-arm not installed (scripts/setup.sh installs qemu-user): no reference run";
+    EchoServer server;
+    EXPECT_EQ(emu_out, shellOutput("qemu-arm " + program + " " + server.port() + " " + closed.port() + " 2>&1"));
+}
+
 }  // namespace
