@@ -48,6 +48,18 @@ inline CommandResult runEmu(const std::string& args, const std::string& wrapper 
     return r;
 }
 
+/// Standard output of a shell command.
+inline std::string shellOutput(const std::string& cmd) {
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return out;
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    ::pclose(p);
+    return out;
+}
+
 inline std::string tmpPath(const std::string& name) {
     std::system(("mkdir -p " + std::string(TEST_TMP_DIR)).c_str());
     return std::string(TEST_TMP_DIR) + "/" + name;

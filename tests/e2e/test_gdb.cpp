@@ -105,16 +105,7 @@ std::string gdbCommand(int port, const std::string& elf, const std::vector<std::
     return cmd + " " + quote(elf) + " 2>&1";
 }
 
-std::string runShell(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-    return out;
-}
+std::string runShell(const std::string& cmd) { return e2e::shellOutput(cmd); }
 
 std::string runGdb(int port, const std::string& elf, const std::vector<std::string>& commands) {
     return runShell(gdbCommand(port, elf, commands));

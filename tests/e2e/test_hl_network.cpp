@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -31,22 +32,25 @@ std::string applibs() { return std::string(HL_APPS_DIR) + "/lib/libapplibs.so.0"
     GTEST_SKIP() << "libapplibs and the HL samples are not built: arm-linux-musleabihf-gcc or " \
                     "musl:armhf missing (run scripts/setup.sh)"
 
+/// A TCP socket bound to 127.0.0.1 on a free port (`port`), listening if asked.
+int loopbackSocket(bool listening, std::uint16_t& port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || (listening && ::listen(fd, 4) != 0))
+        ADD_FAILURE() << "cannot make a socket on 127.0.0.1: " << std::strerror(errno);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    return fd;
+}
+
 /// A TCP echo server on 127.0.0.1 (an ephemeral port) for one connection at a time: it sends back
 /// what it receives and closes when the client has shut down its side.
 class EchoServer {
 public:
-    EchoServer() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::listen(fd_, 4);
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
-        thread_ = std::thread([this] { serve(); });
-    }
+    EchoServer() : fd_(loopbackSocket(true, port_)) { thread_ = std::thread([this] { serve(); }); }
     ~EchoServer() {
         stop_ = true;
         thread_.join();
@@ -86,13 +90,26 @@ private:
             ::close(c);
         }
     }
-    int fd_ = -1;
     std::uint16_t port_ = 0;
+    int fd_ = -1;
     std::atomic<bool> stop_{false};
     std::atomic<int> connections_{0};
     std::mutex mutex_;
     std::string received_;
     std::thread thread_;
+};
+
+/// A port bound on 127.0.0.1 with nobody listening: connections to it are refused. Held while
+/// it lives, so no one else takes it.
+class ClosedPort {
+public:
+    ClosedPort() : fd_(loopbackSocket(false, port_)) {}
+    ~ClosedPort() { ::close(fd_); }
+    std::string port() const { return std::to_string(port_); }
+
+private:
+    std::uint16_t port_ = 0;
+    int fd_ = -1;
 };
 
 TEST(HlNetwork, TcpClientGetsItsLineEchoedByAHostServer) {
@@ -158,53 +175,11 @@ TEST(HlNetwork, AllowedConnectionsRefusesAnAddressItDoesNotList) {
 
 TEST(HlNetwork, ClosedPortIsRefused) {
     REQUIRE_HL_APPS();
-    // A port bound but not listening: the host answers the connection with a reset.
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ClosedPort closed;
     const auto r = e2e::runEmu("run --a7 " + appDir() + " --applibs " + applibs() + " --network --time-limit 10s -- " +
-                               std::to_string(ntohs(a.sin_port)));
-    ::close(fd);
+                               closed.port());
     EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("connect: Connection refused (111)\n"));
-}
-
-/// A port bound on 127.0.0.1 with nobody listening: connections to it are refused. Held while
-/// it lives, so no one else takes it.
-class ClosedPort {
-public:
-    ClosedPort() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
-    }
-    ~ClosedPort() { ::close(fd_); }
-    std::string port() const { return std::to_string(port_); }
-
-private:
-    int fd_ = -1;
-    std::uint16_t port_ = 0;
-};
-
-/// Standard output of a shell command.
-std::string shellOutput(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-    return out;
 }
 
 TEST(HlNetwork, SocketCallsAnswerAsTheHostsOwnSockets) {
@@ -236,7 +211,7 @@ TEST(HlNetwork, SocketCallsAnswerAsTheHostsOwnSockets) {
     if (std::system("command -v qemu-arm >/dev/null 2>&1") != 0)
         GTEST_SKIP() << "qemu-arm not installed (scripts/setup.sh installs qemu-user): no reference run";
     EchoServer server;
-    EXPECT_EQ(emu_out, shellOutput("qemu-arm " + program + " " + server.port() + " " + closed.port() + " 2>&1"));
+    EXPECT_EQ(emu_out, e2e::shellOutput("qemu-arm " + program + " " + server.port() + " " + closed.port() + " 2>&1"));
 }
 
 }  // namespace
