@@ -202,6 +202,10 @@ steps:
     EXPECT_THAT(refusal("cores:\n  m4-0: {image: a.elf, manifes: m.json}\nsteps: [delay: 1ms]\n"),
                 HasSubstr("test.yaml:2: unknown field 'cores.m4-0.manifes'"));
     EXPECT_TRUE(parse("cores: {a7: {app: x, storage: temporary}}\nsteps: [delay: 1ms]\n").cores[0].temporary_storage);
+    EXPECT_TRUE(parse("cores: {a7: {app: x, network: true}}\nsteps: [delay: 1ms]\n").cores[0].network);
+    EXPECT_FALSE(parse("cores: {a7: {app: x}}\nsteps: [delay: 1ms]\n").cores[0].network);
+    EXPECT_THAT(refusal("cores:\n  a7: {app: x, network: maybe}\nsteps: [delay: 1ms]\n"),
+                HasSubstr("test.yaml:2: cores.a7.network must be true or false, not 'maybe'"));
 
     EXPECT_THAT(refusal("cores: {a7: [x]}\nsteps: [delay: 1ms]\n"),
                 HasSubstr("test.yaml:1: cores.a7 must be a high-level app"));
