@@ -1,6 +1,8 @@
 # Packages every RTApp sample ELF in FIRMWARE_DIR as a signed .imagepackage in OUT_DIR, using
-# the built mt3620-emu (`image pack-rtapp`). Run by the `sample_packages` target after the
-# firmware build:  cmake -DEMU=... -DFIRMWARE_DIR=... -DSAMPLES_DIR=... -DOUT_DIR=... -P PackSamples.cmake
+# the built mt3620-emu (`image pack-rtapp`), and, given HL_APPS_DIR, every high-level sample's
+# app directory (HL_APPS_DIR/apps/hl-*, `image pack-application`) as OUT_DIR/hl-*.imagepackage.
+# Run by the `sample_packages` target after the firmware and hl_apps builds:
+#   cmake -DEMU=... -DFIRMWARE_DIR=... -DSAMPLES_DIR=... -DOUT_DIR=... [-DHL_APPS_DIR=...] -P PackSamples.cmake
 #
 # A sample's manifest is firmware-samples/<name>/app_manifest.json if it has one; otherwise one
 # is generated with a ComponentId derived from the sample name (a name-based UUID), so packages
@@ -48,5 +50,26 @@ foreach(elf ${elfs})
     message(FATAL_ERROR "sample_packages: ${name}: ${err}")
   endif()
 endforeach()
+# High-level apps: the app directory as built (bin/app, app_manifest.json, resources).
+set(hl_packed "")
+if(HL_APPS_DIR)
+  file(GLOB hl_dirs LIST_DIRECTORIES true ${HL_APPS_DIR}/apps/hl-*)
+  foreach(dir ${hl_dirs})
+    if(NOT EXISTS ${dir}/app_manifest.json)
+      continue()
+    endif()
+    get_filename_component(name ${dir} NAME)
+    execute_process(
+      COMMAND ${CMAKE_COMMAND} -E env XDG_DATA_HOME=${OUT_DIR}/home SOURCE_DATE_EPOCH=1735689600
+              ${EMU} image pack-application --manifest ${dir}/app_manifest.json --input ${dir}
+              -o ${OUT_DIR}/${name}.imagepackage --key-seed mt3620-emu-sample-packages
+      RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "sample_packages: ${name}: ${err}")
+    endif()
+    list(APPEND hl_packed ${name})
+  endforeach()
+endif()
 list(LENGTH packed n)
-message(STATUS "sample_packages: ${n} packages in ${OUT_DIR} (not RTApps, skipped: ${skipped})")
+list(LENGTH hl_packed n_hl)
+message(STATUS "sample_packages: ${n} RTApp and ${n_hl} high-level packages in ${OUT_DIR} (not RTApps, skipped: ${skipped})")
