@@ -43,6 +43,20 @@ public:
     /// the bytes stored, 0 at end of stream, -EAGAIN when none is there, or -errno.
     /// `full_size` is set to the message's whole length (for MSG_TRUNC).
     virtual std::int64_t receiveMessage(std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size) = 0;
+    /// sendto(2)/sendmsg(2) with the destination the app named (`to`: its address bytes, empty
+    /// for none). Default: the socket is connected and the address is ignored.
+    virtual std::int64_t sendMessageTo(std::span<const std::uint8_t> data, std::uint32_t flags,
+                                       std::span<const std::uint8_t> to) {
+        return sendMessage(data, flags);
+    }
+    /// receiveMessage that also gives the sender's address (`from`; default: the peer's, or
+    /// empty when there is none), for recvfrom(2)/recvmsg(2).
+    virtual std::int64_t receiveMessageFrom(std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size,
+                                            std::vector<std::uint8_t>& from) {
+        const std::int64_t n = receiveMessage(out, flags, full_size);
+        if (n >= 0 && peerAddress(from) != 0) from.clear();
+        return n;
+    }
     /// shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR.
     virtual std::int64_t shutdown(int how) = 0;
     /// getsockname(2) / getpeername(2): 0 and the address bytes, or -errno.

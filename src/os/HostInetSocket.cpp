@@ -153,9 +153,29 @@ std::int64_t HostInetSocket::connect(std::span<const std::uint8_t> address) {
 
 std::int64_t HostInetSocket::sendMessage(std::span<const std::uint8_t> data, std::uint32_t flags) {
     if (fd_ < 0) return type_ == kSockStream ? -EPIPE : -EDESTADDRREQ;  // never connected
+    return transmit(data, flags, nullptr);
+}
+
+std::int64_t HostInetSocket::sendMessageTo(std::span<const std::uint8_t> data, std::uint32_t flags,
+                                           std::span<const std::uint8_t> to) {
+    if (to.empty() || type_ == kSockStream) return sendMessage(data, flags);
+    if (to.size() < 2) return -EINVAL;
+    std::uint16_t family;
+    std::memcpy(&family, to.data(), 2);
+    if (family != kAfInet) return -EAFNOSUPPORT;
+    if (to.size() < sizeof(sockaddr_in)) return -EINVAL;
+    sockaddr_in sin{};
+    std::memcpy(&sin, to.data(), sizeof sin);
+    if (fd_ < 0) return network_->unreachable(sin.sin_addr.s_addr, sin.sin_port);
+    if (const int refused = network_->admit(sin.sin_addr.s_addr, sin.sin_port)) return refused;
+    return transmit(data, flags, &sin);
+}
+
+std::int64_t HostInetSocket::transmit(std::span<const std::uint8_t> data, std::uint32_t flags, const void* to) {
     settleConnect();
     const int host_flags = static_cast<int>(flags & (MSG_OOB | MSG_EOR | MSG_MORE)) | MSG_DONTWAIT | MSG_NOSIGNAL;
-    const ssize_t n = ::send(fd_, data.data(), data.size(), host_flags);
+    const ssize_t n = ::sendto(fd_, data.data(), data.size(), host_flags, static_cast<const sockaddr*>(to),
+                               to ? sizeof(sockaddr_in) : 0);
     if (n >= 0) return n;
     const int err = hostError();
     if (err == EAGAIN) seen_ &= ~kPollOut;
@@ -164,10 +184,26 @@ std::int64_t HostInetSocket::sendMessage(std::span<const std::uint8_t> data, std
 
 std::int64_t HostInetSocket::receiveMessage(std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size) {
     if (fd_ < 0) return type_ == kSockStream ? -ENOTCONN : -EAGAIN;
+    return receive(out, flags, full_size, nullptr);
+}
+
+std::int64_t HostInetSocket::receiveMessageFrom(std::span<std::uint8_t> out, std::uint32_t flags,
+                                                std::size_t& full_size, std::vector<std::uint8_t>& from) {
+    if (fd_ < 0 || type_ == kSockStream) return GuestSocket::receiveMessageFrom(out, flags, full_size, from);
+    sockaddr_in sin{};
+    const std::int64_t n = receive(out, flags, full_size, &sin);
+    if (n >= 0) from = inetAddress(sin.sin_addr.s_addr, sin.sin_port);
+    return n;
+}
+
+std::int64_t HostInetSocket::receive(std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size,
+                                     void* from) {
     settleConnect();
     int host_flags = static_cast<int>(flags & (MSG_OOB | MSG_PEEK | MSG_TRUNC)) | MSG_DONTWAIT;
     if (type_ == kSockDgram) host_flags |= MSG_TRUNC;  // the host answers the datagram's whole size
-    const ssize_t n = ::recv(fd_, out.data(), out.size(), host_flags);
+    socklen_t len = sizeof(sockaddr_in);
+    const ssize_t n = ::recvfrom(fd_, out.data(), out.size(), host_flags, static_cast<sockaddr*>(from),
+                                 from ? &len : nullptr);
     if (n < 0) {
         const int err = hostError();
         if (err == EAGAIN) seen_ &= ~(kPollIn | kPollRdNorm);

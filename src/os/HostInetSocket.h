@@ -38,6 +38,11 @@ public:
     std::int64_t connect(std::span<const std::uint8_t> address) override;
     std::int64_t sendMessage(std::span<const std::uint8_t> data, std::uint32_t flags) override;
     std::int64_t receiveMessage(std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size) override;
+    /// UDP: a datagram to `to` (AllowedConnections applies), connected or not. TCP ignores `to`.
+    std::int64_t sendMessageTo(std::span<const std::uint8_t> data, std::uint32_t flags,
+                               std::span<const std::uint8_t> to) override;
+    std::int64_t receiveMessageFrom(std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size,
+                                    std::vector<std::uint8_t>& from) override;
     std::int64_t shutdown(int how) override;
     std::int64_t localAddress(std::vector<std::uint8_t>& out) const override;
     std::int64_t peerAddress(std::vector<std::uint8_t>& out) const override;
@@ -62,6 +67,9 @@ private:
     /// A connection in progress that the host has finished becomes Connected, or Unconnected
     /// with its error pending.
     void settleConnect() const;
+    /// The host's send/sendto (`to` null: the connected peer) and recv/recvfrom.
+    std::int64_t transmit(std::span<const std::uint8_t> data, std::uint32_t flags, const void* to);
+    std::int64_t receive(std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size, void* from);
 
     std::shared_ptr<HostNetwork> network_;
     int type_;

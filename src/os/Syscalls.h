@@ -162,7 +162,8 @@ private:
     std::int64_t sysSocket(int family, std::uint32_t type, int protocol);
     std::int64_t sysConnect(int fd, std::uint32_t addr, std::uint32_t len);
     std::int64_t sysSocketName(int fd, std::uint32_t addr, std::uint32_t len_addr, bool peer);
-    std::int64_t sysSendto(int fd, std::uint32_t buf, std::uint32_t len, std::uint32_t flags);
+    std::int64_t sysSendto(int fd, std::uint32_t buf, std::uint32_t len, std::uint32_t flags, std::uint32_t to,
+                           std::uint32_t to_len);
     std::int64_t sysRecvfrom(int fd, std::uint32_t buf, std::uint32_t len, std::uint32_t flags, std::uint32_t src,
                              std::uint32_t src_len);
     std::int64_t sysSendmsg(int fd, std::uint32_t msg, std::uint32_t flags);
@@ -174,8 +175,14 @@ private:
     /// A send/receive that found no room / no message: -EAGAIN now, or blocks (kBlocked) until
     /// readiness or `timeout` (0: none), after which the restarted call answers -EAGAIN.
     std::int64_t socketWait(GuestSocket& s, std::uint32_t flags, Picos timeout);
-    std::int64_t socketSend(GuestSocket& s, std::span<const std::uint8_t> data, std::uint32_t flags);
-    std::int64_t socketReceive(GuestSocket& s, std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size);
+    /// `to`: the destination the app named (empty: none).
+    std::int64_t socketSend(GuestSocket& s, std::span<const std::uint8_t> data, std::uint32_t flags,
+                            std::span<const std::uint8_t> to);
+    /// `from`: the sender's address (empty when there is none).
+    std::int64_t socketReceive(GuestSocket& s, std::span<std::uint8_t> out, std::uint32_t flags, std::size_t& full_size,
+                               std::vector<std::uint8_t>& from);
+    /// A struct sockaddr the app passed (at most sizeof(struct sockaddr_storage)): 0 or -errno.
+    std::int64_t readSocketAddress(std::uint32_t addr, std::uint32_t len, std::vector<std::uint8_t>& out);
     struct MsgHeader {
         std::array<std::uint32_t, 7> raw{};  // struct msghdr as the guest wrote it
         std::vector<std::uint32_t> iov;      // (base, length) pairs

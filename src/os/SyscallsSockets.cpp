@@ -49,8 +49,8 @@ std::optional<std::int64_t> Syscalls::dispatchSocket(std::uint32_t n, const Args
         }
         case nr::kGetsockname: return sysSocketName(i(0), a[1], a[2], false);
         case nr::kGetpeername: return sysSocketName(i(0), a[1], a[2], true);
-        case nr::kSend: return sysSendto(i(0), a[1], a[2], a[3]);
-        case nr::kSendto: return sysSendto(i(0), a[1], a[2], a[3]);  // connected sockets: the address is ignored
+        case nr::kSend: return sysSendto(i(0), a[1], a[2], a[3], 0, 0);
+        case nr::kSendto: return sysSendto(i(0), a[1], a[2], a[3], a[4], a[5]);
         case nr::kRecv: return sysRecvfrom(i(0), a[1], a[2], a[3], 0, 0);
         case nr::kRecvfrom: return sysRecvfrom(i(0), a[1], a[2], a[3], a[4], a[5]);
         case nr::kSendmsg: return sysSendmsg(i(0), a[1], a[2]);
@@ -99,9 +99,8 @@ std::int64_t Syscalls::sysConnect(int fd, std::uint32_t addr, std::uint32_t len)
     std::int64_t err = 0;
     GuestSocket* s = socketOf(fd, err);
     if (!s) return err;
-    if (len > 128) return -EINVAL;  // sizeof(struct sockaddr_storage)
-    std::vector<std::uint8_t> address(len);
-    if (len && !p_.mem_.read(addr, address.data(), len)) return -EFAULT;
+    std::vector<std::uint8_t> address;
+    if (auto e = readSocketAddress(addr, len, address)) return e;
     const std::int64_t r = s->connect(address);
     // A blocking connect waits for its connection (SO_SNDTIMEO bounds the wait, as on Linux);
     // restarted, the call asks the socket again (wait_deadline_ is set while restarting).
@@ -117,8 +116,15 @@ std::int64_t Syscalls::socketWait(GuestSocket& s, std::uint32_t flags, Picos tim
     return w == 0 ? -EAGAIN : w;  // 0: the timeout passed (Linux answers EAGAIN)
 }
 
-std::int64_t Syscalls::socketSend(GuestSocket& s, std::span<const std::uint8_t> data, std::uint32_t flags) {
-    const std::int64_t n = s.sendMessage(data, flags);
+std::int64_t Syscalls::readSocketAddress(std::uint32_t addr, std::uint32_t len, std::vector<std::uint8_t>& out) {
+    if (len > 128) return -EINVAL;  // sizeof(struct sockaddr_storage)
+    out.resize(len);
+    return len && !p_.mem_.read(addr, out.data(), len) ? -EFAULT : 0;
+}
+
+std::int64_t Syscalls::socketSend(GuestSocket& s, std::span<const std::uint8_t> data, std::uint32_t flags,
+                                  std::span<const std::uint8_t> to) {
+    const std::int64_t n = s.sendMessageTo(data, flags, to);
     if (n == -EAGAIN) return socketWait(s, flags, s.send_timeout);
     if (n == -EPIPE && !(flags & kMsgNoSignal)) {
         sigpending_ |= 1ull << (kSigPipe - 1);  // acts as the call returns, as on Linux
@@ -128,20 +134,23 @@ std::int64_t Syscalls::socketSend(GuestSocket& s, std::span<const std::uint8_t> 
 }
 
 std::int64_t Syscalls::socketReceive(GuestSocket& s, std::span<std::uint8_t> out, std::uint32_t flags,
-                                     std::size_t& full_size) {
-    const std::int64_t n = s.receiveMessage(out, flags, full_size);
+                                     std::size_t& full_size, std::vector<std::uint8_t>& from) {
+    const std::int64_t n = s.receiveMessageFrom(out, flags, full_size, from);
     if (n == -EAGAIN) return socketWait(s, flags, s.receive_timeout);
     return n;
 }
 
-std::int64_t Syscalls::sysSendto(int fd, std::uint32_t buf, std::uint32_t len, std::uint32_t flags) {
+std::int64_t Syscalls::sysSendto(int fd, std::uint32_t buf, std::uint32_t len, std::uint32_t flags, std::uint32_t to,
+                                 std::uint32_t to_len) {
     std::int64_t err = 0;
     GuestSocket* s = socketOf(fd, err);
     if (!s) return err;
     if (len > kMaxMessage) return -EMSGSIZE;
-    std::vector<std::uint8_t> data(len);
+    std::vector<std::uint8_t> data(len), address;
     if (len && !p_.mem_.read(buf, data.data(), len)) return -EFAULT;
-    return socketSend(*s, data, flags);
+    if (to)
+        if (auto e = readSocketAddress(to, to_len, address)) return e;
+    return socketSend(*s, data, flags, address);
 }
 
 std::int64_t Syscalls::sysRecvfrom(int fd, std::uint32_t buf, std::uint32_t len, std::uint32_t flags,
@@ -151,15 +160,12 @@ std::int64_t Syscalls::sysRecvfrom(int fd, std::uint32_t buf, std::uint32_t len,
     if (!s) return err;
     len = std::min(len, kMaxMessage);
     if (len && !p_.mem_.isMapped(buf, len, kProtWrite)) return -EFAULT;
-    std::vector<std::uint8_t> data(len);
+    std::vector<std::uint8_t> data(len), from;
     std::size_t full = 0;
-    const std::int64_t n = socketReceive(*s, data, flags, full);
+    const std::int64_t n = socketReceive(*s, data, flags, full, from);
     if (n < 0) return n;
     p_.mem_.write(buf, data.data(), static_cast<std::size_t>(n));
-    if (src && src_len) {
-        std::vector<std::uint8_t> peer;
-        if (s->peerAddress(peer) == 0 && writeSocketAddress(src, src_len, peer) < 0) return -EFAULT;
-    }
+    if (src && src_len && !from.empty() && writeSocketAddress(src, src_len, from) < 0) return -EFAULT;
     return (flags & kMsgTrunc) ? static_cast<std::int64_t>(full) : n;
 }
 
@@ -209,7 +215,10 @@ std::int64_t Syscalls::sysSendmsg(int fd, std::uint32_t msg, std::uint32_t flags
         if (m.iov[2 * k + 1] && !p_.mem_.read(m.iov[2 * k], data.data() + off, m.iov[2 * k + 1])) return -EFAULT;
         off += m.iov[2 * k + 1];
     }
-    return socketSend(*s, data, flags);
+    std::vector<std::uint8_t> address;
+    if (m.raw[0])
+        if (auto e = readSocketAddress(m.raw[0], m.raw[1], address)) return e;
+    return socketSend(*s, data, flags, address);
 }
 
 std::int64_t Syscalls::sysRecvmsg(int fd, std::uint32_t msg, std::uint32_t flags) {
@@ -223,7 +232,8 @@ std::int64_t Syscalls::sysRecvmsg(int fd, std::uint32_t msg, std::uint32_t flags
         if (iov[2 * k + 1] && !p_.mem_.isMapped(iov[2 * k], iov[2 * k + 1], kProtWrite)) return -EFAULT;
     std::vector<std::uint8_t> data(static_cast<std::size_t>(std::min<std::uint64_t>(total, kMaxMessage)));
     std::size_t full = 0;
-    const std::int64_t n = socketReceive(*s, data, flags, full);
+    std::vector<std::uint8_t> from;
+    const std::int64_t n = socketReceive(*s, data, flags, full, from);
     if (n < 0) return n;
     std::size_t off = 0;
     for (std::uint32_t k = 0; k < h[3] && off < static_cast<std::size_t>(n); ++k) {
@@ -231,14 +241,11 @@ std::int64_t Syscalls::sysRecvmsg(int fd, std::uint32_t msg, std::uint32_t flags
         p_.mem_.write(iov[2 * k], data.data() + off, m);
         off += m;
     }
-    // msg_namelen: the peer's address when asked; msg_controllen 0; msg_flags MSG_TRUNC if cut.
+    // msg_namelen: the sender's address when asked; msg_controllen 0; msg_flags MSG_TRUNC if cut.
     std::uint32_t namelen = 0;
-    if (h[0] && h[1]) {
-        std::vector<std::uint8_t> peer;
-        if (s->peerAddress(peer) == 0) {
-            namelen = static_cast<std::uint32_t>(peer.size());
-            if (!p_.mem_.write(h[0], peer.data(), std::min<std::size_t>(h[1], peer.size()))) return -EFAULT;
-        }
+    if (h[0] && h[1] && !from.empty()) {
+        namelen = static_cast<std::uint32_t>(from.size());
+        if (!p_.mem_.write(h[0], from.data(), std::min<std::size_t>(h[1], from.size()))) return -EFAULT;
     }
     const std::uint32_t out_flags = full > static_cast<std::size_t>(n) ? kMsgTrunc : 0;
     const std::uint32_t zero = 0;

@@ -32,9 +32,9 @@ std::string applibs() { return std::string(HL_APPS_DIR) + "/lib/libapplibs.so.0"
     GTEST_SKIP() << "libapplibs and the HL samples are not built: arm-linux-musleabihf-gcc or " \
                     "musl:armhf missing (run scripts/setup.sh)"
 
-/// A TCP socket bound to 127.0.0.1 on a free port (`port`), listening if asked.
-int loopbackSocket(bool listening, std::uint16_t& port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+/// A socket bound to 127.0.0.1 on a free port (`port`), listening if asked.
+int loopbackSocket(bool listening, std::uint16_t& port, int type = SOCK_STREAM) {
+    const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -96,6 +96,36 @@ private:
     std::atomic<int> connections_{0};
     std::mutex mutex_;
     std::string received_;
+    std::thread thread_;
+};
+
+/// A UDP echo server on 127.0.0.1: each datagram goes back to its sender.
+class UdpEcho {
+public:
+    UdpEcho() : fd_(loopbackSocket(false, port_, SOCK_DGRAM)) {
+        thread_ = std::thread([this] {
+            char buf[512];
+            while (!stop_) {
+                pollfd p{fd_, POLLIN, 0};
+                if (::poll(&p, 1, 50) != 1) continue;
+                sockaddr_in from{};
+                socklen_t len = sizeof from;
+                const ssize_t n = ::recvfrom(fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+                if (n > 0) ::sendto(fd_, buf, static_cast<std::size_t>(n), 0, reinterpret_cast<sockaddr*>(&from), len);
+            }
+        });
+    }
+    ~UdpEcho() {
+        stop_ = true;
+        thread_.join();
+        ::close(fd_);
+    }
+    std::string port() const { return std::to_string(port_); }
+
+private:
+    std::uint16_t port_ = 0;
+    int fd_ = -1;
+    std::atomic<bool> stop_{false};
     std::thread thread_;
 };
 
@@ -190,11 +220,13 @@ TEST(HlNetwork, SocketCallsAnswerAsTheHostsOwnSockets) {
                                R"("0c7d3e55-1f2a-4b6c-9d8e-7f6a5b4c3d2e","EntryPoint":"/bin/app",)"
                                R"("Capabilities":{"AllowedConnections":["127.0.0.1"]},"ApplicationType":"Default"})";
     ClosedPort closed;
+    UdpEcho udp;
     std::string emu_out;
     {
         EchoServer server;
         const auto r = e2e::runEmu("run --log-level error --a7 " + program + " --manifest " + manifest +
-                                   " --network --time-limit 30s -- " + server.port() + " " + closed.port());
+                                   " --network --time-limit 30s -- " + server.port() + " " + closed.port() + " " +
+                                   udp.port());
         EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
         emu_out = r.out;
         EXPECT_EQ(server.received(), "hello\nabc\n");
@@ -208,10 +240,12 @@ TEST(HlNetwork, SocketCallsAnswerAsTheHostsOwnSockets) {
     EXPECT_THAT(emu_out, HasSubstr("event: data 7 events 0x4\n"));
     EXPECT_THAT(emu_out, HasSubstr("SIGPIPE: 1\nrecv after the server closed: 0\n"));
     EXPECT_THAT(emu_out, HasSubstr("SO_ERROR: 0\nnon-blocking connect to a closed port: SO_ERROR 111\n"));
+    EXPECT_THAT(emu_out, HasSubstr("UDP send without a destination: -1 errno 89\nUDP sendto: 8\n"));
+    EXPECT_THAT(emu_out, HasSubstr("UDP recvfrom into 4 bytes, MSG_TRUNC: 8\nfrom: len 16, the UDP echo 1\n"));
     if (std::system("command -v qemu-arm >/dev/null 2>&1") != 0)
         GTEST_SKIP() << "qemu-arm not installed (scripts/setup.sh installs qemu-user): no reference run";
     EchoServer server;
-    EXPECT_EQ(emu_out, e2e::shellOutput("qemu-arm " + program + " " + server.port() + " " + closed.port() + " 2>&1"));
+    EXPECT_EQ(emu_out, e2e::shellOutput("qemu-arm " + program + " " + server.port() + " " + closed.port() + " " + udp.port() + " 2>&1"));
 }
 
 }  // namespace

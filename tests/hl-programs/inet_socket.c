@@ -1,7 +1,7 @@
 /* AF_INET socket calls (docs/networking.md), driven directly (no libapplibs), against the test's
  * TCP echo server on 127.0.0.1: the same program runs under `mt3620-emu run --network` and under
  * qemu-arm (the host's own sockets), and the test compares every line.
- * Usage: inet-socket ECHO_PORT CLOSED_PORT
+ * Usage: inet-socket ECHO_PORT CLOSED_PORT [UDP_ECHO_PORT]
  * Each line: what was tried, the result, and errno when it failed. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -156,5 +156,20 @@ int main(int argc, char *argv[])
         printf("non-blocking connect to a closed port: SO_ERROR %d\n", errno);
     }
     close(s);
+
+    /* UDP without connect: sendto and recvfrom carry the addresses. */
+    if (argc > 3) {
+        struct sockaddr_in udp = loopback(atoi(argv[3])), src;
+        socklen_t srcLen = sizeof src;
+        int u = socket(AF_INET, SOCK_DGRAM, 0);
+        result("UDP send without a destination", send(u, "x", 1, 0));
+        result("UDP sendto", sendto(u, "datagram", 8, 0, (struct sockaddr *)&udp, sizeof udp));
+        printf("poll UDP for POLLIN: %#x\n", pollOnce(u, POLLIN, 2000));
+        result("UDP recvfrom into 4 bytes, MSG_TRUNC",
+               recvfrom(u, buf, 4, MSG_TRUNC, (struct sockaddr *)&src, &srcLen));
+        printf("from: len %u, the UDP echo %d\n", (unsigned)srcLen,
+               src.sin_port == udp.sin_port && src.sin_addr.s_addr == udp.sin_addr.s_addr);
+        close(u);
+    }
     return 0;
 }

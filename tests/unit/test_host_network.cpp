@@ -48,6 +48,17 @@ struct HostPeer {
         pollfd p{fd, POLLIN, 0};
         return ::poll(&p, 1, 2000) == 1 ? ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC) : -1;
     }
+    /// UDP: waits for a datagram (up to 2 s), answers `reply` to its sender, returns what came.
+    std::string answerDatagram(const std::string& reply) const {
+        sockaddr_in from{};
+        socklen_t len = sizeof from;
+        char buf[64];
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 2000) != 1) return "nothing";
+        const ssize_t n = ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+        ::sendto(fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+        return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    }
     bool pendingConnection(int wait_ms) const {
         pollfd p{fd, POLLIN, 0};
         return ::poll(&p, 1, wait_ms) == 1;
@@ -268,18 +279,31 @@ TEST(HostInetSocket, ConnectedUdpCarriesDatagrams) {
     ASSERT_EQ(s->connect(addressOf(server.port)), 0);
     const std::uint8_t abc[] = {'a', 'b', 'c'};
     EXPECT_EQ(s->sendMessage(abc, 0), 3);
-    sockaddr_in from{};
-    socklen_t len = sizeof from;
-    char buf[8];
-    pollfd p{server.fd, POLLIN, 0};
-    ASSERT_EQ(::poll(&p, 1, 2000), 1);
-    EXPECT_EQ(::recvfrom(server.fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len), 3);
-    ASSERT_EQ(::sendto(server.fd, "hello", 5, 0, reinterpret_cast<sockaddr*>(&from), len), 5);
+    EXPECT_EQ(server.answerDatagram("hello"), "abc");
     ASSERT_TRUE(eventually([&] { return (s->pollEvents() & kPollIn) != 0; }));
     std::vector<std::uint8_t> out(3);
     std::size_t full = 0;
     EXPECT_EQ(s->receiveMessage(out, 0, full), 3);  // cut to the room given
     EXPECT_EQ(full, 5u);                            // the datagram's size, for MSG_TRUNC
+}
+
+TEST(HostInetSocket, UnconnectedUdpSendsToAndReceivesFromAddresses) {
+    Rig rig;
+    HostPeer server(SOCK_DGRAM, false);
+    auto s = rig.socket(kSockDgram);
+    const std::uint8_t ping[] = {'p', 'i', 'n', 'g'};
+    EXPECT_EQ(s->sendMessage(ping, 0), -EDESTADDRREQ);  // no destination
+    EXPECT_EQ(s->sendMessageTo(ping, 0, addressOf(server.port)), 4);
+    EXPECT_EQ(s->sendMessageTo(ping, 0, addressOf(server.port, "127.0.0.2")), -EPERM);  // not in AllowedConnections
+    EXPECT_EQ(server.answerDatagram("pong"), "ping");
+    ASSERT_TRUE(eventually([&] { return (s->pollEvents() & kPollIn) != 0; }));
+    std::vector<std::uint8_t> out(8), sender;
+    std::size_t full = 0;
+    EXPECT_EQ(s->receiveMessageFrom(out, 0, full, sender), 4);
+    EXPECT_EQ(sender, addressOf(server.port));  // recvfrom's source address
+
+    Rig off({"127.0.0.1"}, false);
+    EXPECT_EQ(off.socket(kSockDgram)->sendMessageTo(ping, 0, addressOf(server.port)), -ENETUNREACH);
 }
 
 }  // namespace
