@@ -228,14 +228,18 @@ public:
 
     /// What the device's OS reports as an error (docs/security.md, "Error reporting").
     struct DeviceEvent {
-        enum class Kind { WatchdogReset, FirewallDenial };
+        /// AppCrash: an M4 core halted on a fault (detail: the fault report's first line), or
+        /// the A7 app was killed by a signal; AppExit: the A7 app exited (also when stopHlApp()
+        /// ended it).
+        enum class Kind { WatchdogReset, FirewallDenial, AppCrash, AppExit };
         Kind kind;
-        std::string core;  // "m4-0" or "m4-1"
+        std::string core;  // "m4-0", "m4-1" or "a7"
         Picoseconds time;
         std::string detail;
     };
-    /// Calls `listener` for every watchdog reset and firewall denial while the machine runs
-    /// (from inside the run: note the event, do not run the machine). Repeatable.
+    /// Calls `listener` for every watchdog reset, firewall denial, crash and end of the A7 app
+    /// while the machine runs (from inside the run: note the event, do not run the machine).
+    /// Repeatable.
     void onDeviceEvent(std::function<void(const DeviceEvent&)> listener);
 
     // --- Debugging ---------------------------------------------------------------------------

@@ -485,9 +485,13 @@ void Machine::onDeviceEvent(std::function<void(const DeviceEvent&)> listener) {
     Impl& impl = *impl_;
     if (impl.device_listeners.empty()) {
         impl.machine.setEventListener([&impl](const mt3620::MachineEvent& e) {
-            DeviceEvent d{e.kind == mt3620::MachineEvent::Kind::WatchdogReset ? DeviceEvent::Kind::WatchdogReset
-                                                                               : DeviceEvent::Kind::FirewallDenial,
-                          std::string(mt3620::coreName(e.core)), e.time, e.detail};
+            using In = mt3620::MachineEvent::Kind;
+            using Out = DeviceEvent::Kind;
+            const Out kind = e.kind == In::WatchdogReset ? Out::WatchdogReset
+                             : e.kind == In::FirewallDenial ? Out::FirewallDenial
+                             : e.kind == In::AppCrash ? Out::AppCrash
+                                                      : Out::AppExit;
+            DeviceEvent d{kind, std::string(mt3620::coreName(e.core)), e.time, e.detail};
             for (const auto& l : impl.device_listeners) l(d);
         });
     }

@@ -351,12 +351,21 @@ int runCommand(const RunOptions& o) {
             return fail(*logger, std::string("cannot load a7 app: ") + e.what());
         }
     }
-    // What the device's OS reports becomes error reports when the run ends.
+    // What the device's OS reports becomes error reports as it happens (docs/security.md). The
+    // A7 app's own end is reported (AppExit, or AppCrash when a signal killed it), not the OS
+    // stopping it at the end of the run.
+    bool run_over = false;
     if (boot)
-        machine.onDeviceEvent([&boot](const mt3620emu::Machine::DeviceEvent& e) {
+        machine.onDeviceEvent([&boot, &run_over, &a7_component](const mt3620emu::Machine::DeviceEvent& e) {
             using Kind = mt3620emu::Machine::DeviceEvent::Kind;
-            boot->noteEvent(e.kind == Kind::WatchdogReset ? mt3620::pluton::ErrorEvent::WatchdogReset
-                                                          : mt3620::pluton::ErrorEvent::FirewallDenial,
+            using mt3620::pluton::ErrorEvent;
+            if (e.core == "a7") {
+                if (!run_over) boot->reportHlAppEnd(a7_component, e.kind == Kind::AppCrash, e.detail);
+                return;
+            }
+            boot->noteEvent(e.kind == Kind::WatchdogReset   ? ErrorEvent::WatchdogReset
+                            : e.kind == Kind::FirewallDenial ? ErrorEvent::FirewallDenial
+                                                             : ErrorEvent::AppCrash,
                             e.core, e.detail, e.time);
         });
 
@@ -410,18 +419,16 @@ int runCommand(const RunOptions& o) {
                      : o.control_stdin  ? runWithControlInput(machine, run_for, !o.no_board)
                      : a7_loaded        ? runInterruptible(machine, run_for)
                                         : machine.runFor(run_for);
+    run_over = true;
     // The OS stops an A7 app still running with SIGTERM (docs/hl-apps.md, "Stopping").
     const bool a7_ended = a7_loaded && why != StopReason::Killed && stopHlAppAtEnd(machine);
     machine.finishVcd();
     std::fflush(stdout);
     machine.log("info", "machine", std::string("stopped: ") + mt3620emu::describe(why));
     if (why == StopReason::Killed) return 0;
+    if (boot) boot->finish();  // every error report on disk before the emulator exits
     if (a7_loaded) {
         machine.log("info", "a7", "app " + machine.hlAppStatus());
-        // The app's own end is reported (AppExit, or AppCrash when a signal killed it), not the
-        // OS stopping it at the end of the run.
-        if (boot && a7_ended)
-            boot->reportHlAppEnd(a7_component, machine.hlAppStatus().starts_with("terminated"), machine.hlAppStatus());
         // With only the A7, the emulator exits as the app did (128 + signal when killed), unless
         // the app ran until the OS stopped it at the end of the run.
         if (loaded.empty() && a7_ended) return *machine.hlAppExitStatus();
@@ -430,8 +437,7 @@ int runCommand(const RunOptions& o) {
     int halted = 0;
     for (const Load& l : loaded) {
         if (!machine.halted(l.core)) continue;
-        ++halted;
-        if (boot) boot->reportCrash(l.name, machine.lastFault(l.core));  // an AppCrash error report
+        ++halted;  // reported as an AppCrash when it halted
     }
     if (halted && !o.keep_going) {
         logger->error("run: {} core{} halted on a fault (see the report above)", halted, halted > 1 ? "s" : "");

@@ -264,6 +264,27 @@ void Machine::raise(MachineEvent::Kind kind, CoreId core, std::string detail) {
     if (event_listener_) event_listener_(MachineEvent{kind, core, scheduler_.machineTime(), std::move(detail)});
 }
 
+void Machine::raiseEnds() {
+    if (!event_listener_) return;
+    for (std::size_t i = 0; i < m4_.size(); ++i) {
+        const Core& core = m4_[i]->core;
+        const bool halted = core.state() == CoreState::Halted;
+        if (halted && !halt_raised_[i]) {
+            const std::string report = m4_[i]->core.faultReport();
+            raise(MachineEvent::Kind::AppCrash, m4_[i]->id,
+                  report.empty() ? "core halted" : report.substr(0, report.find('\n')));
+        }
+        halt_raised_[i] = halted;  // a restarted core may crash again
+    }
+    if (a7_ && !a7_end_raised_ && a7_->status() != os::HlProcess::Status::Running &&
+        a7_->status() != os::HlProcess::Status::NotLoaded) {
+        a7_end_raised_ = true;
+        raise(a7_->status() == os::HlProcess::Status::Killed ? MachineEvent::Kind::AppCrash
+                                                              : MachineEvent::Kind::AppExit,
+              CoreId::A7, a7_->statusLine());
+    }
+}
+
 void Machine::requestRestart(M4Subsystem& m, const char* reason) {
     // May come from inside the core's engine (an MMIO write): stop it and restart between runs.
     m.restart_reason = reason;
@@ -291,6 +312,7 @@ Machine::StopReason Machine::runFor(Picos duration, const std::function<bool()>&
     const Picos start = scheduler_.machineTime();
     const Picos end = duration >= kNever - start ? kNever : start + duration;
     for (;;) {
+        raiseEnds();
         if (round_hook_) round_hook_();
         if (until && until()) return StopReason::Condition;
         for (Core* c : cores())

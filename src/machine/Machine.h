@@ -196,7 +196,8 @@ public:
     /// Called between rounds of runFor (e.g. to serve attached debuggers, which may keep the
     /// machine stopped inside the hook: all-stop).
     void setRoundHook(std::function<void()> hook) { round_hook_ = std::move(hook); }
-    /// Receives watchdog resets and firewall denials (MachineEvents.h); one listener.
+    /// Receives watchdog resets, firewall denials, crashes and the A7 app's end
+    /// (MachineEvents.h); one listener.
     void setEventListener(MachineEventListener listener) { event_listener_ = std::move(listener); }
     Scheduler& scheduler() { return scheduler_; }
     Log& log() { return log_; }
@@ -257,6 +258,9 @@ private:
     std::function<void()> round_hook_;
     MachineEventListener event_listener_;
     void raise(MachineEvent::Kind kind, CoreId core, std::string detail);
+    void raiseEnds();  // AppCrash/AppExit for cores that halted or an A7 app that ended
+    std::array<bool, 2> halt_raised_{};  // per M4: its current halt was raised
+    bool a7_end_raised_ = false;
 };
 
 }  // namespace mt3620

@@ -1,9 +1,10 @@
 #pragma once
 // Events the emulated device's OS would report (docs/security.md, "Error reporting"): a
-// watchdog reset of an M4 core and an access the firewall refused. The Machine raises them
-// where it already handles the event (the watchdog's reset request, the firewall's denial
-// explanation), never on the access path of allowed accesses; whoever runs the machine with a
-// device state (the CLI's `run --device`) turns them into error reports.
+// watchdog reset of an M4 core, an access the firewall refused, an M4 core halted on a fault,
+// and the end of the A7 app. The Machine raises them where it already handles the event (the
+// watchdog's reset request, the firewall's denial explanation) or between rounds of its run
+// (halts, the A7 app's end), never on the access path of allowed accesses; whoever runs the
+// machine with a device state (the CLI's `run --device`) turns them into error reports.
 #include <functional>
 #include <string>
 
@@ -16,6 +17,9 @@ struct MachineEvent {
     enum class Kind {
         WatchdogReset,   // the core's watchdog expired (or was told to reset) and restarted it
         FirewallDenial,  // the core touched a peripheral or memory the firewall denies it
+        AppCrash,        // an M4 core halted on a fault (detail: the fault report's first line),
+                         // or the A7 app was killed by a signal (detail: its status line)
+        AppExit,         // the A7 app exited (detail: "exited with code N")
     };
     Kind kind;
     CoreId core;

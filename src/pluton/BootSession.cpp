@@ -25,7 +25,7 @@ bool BootSession::wanted(const std::string& device_dir, const std::vector<std::s
 }
 
 BootSession::BootSession(const DeviceOptions& options, std::shared_ptr<spdlog::logger> log)
-    : device_(Device::open(options)), log_(std::move(log)) {
+    : device_(Device::open(options)), log_(std::move(log)), live_(device_.errors()) {
     log_->info("pluton: device {} ({} mode)", device_.pluton().deviceId(),
                device_.production() ? "production" : "development");
 }
@@ -108,28 +108,19 @@ BootSession::InstalledApps BootSession::installedApps() {
 }
 
 void BootSession::noteEvent(ErrorEvent event, const std::string& core, const std::string& detail, std::uint64_t time_ps) {
-    Noted& n = noted_[{event, core, detail}];
-    if (n.count++ == 0) n.first_ps = time_ps;
-}
-
-void BootSession::reportCrash(const std::string& core, const std::string& fault_report) {
-    std::string detail = fault_report.substr(0, fault_report.find('\n'));
-    device_.errors().record({0, {}, ErrorEvent::AppCrash, loaded_[core], core, detail.empty() ? "core halted" : detail});
+    // The virtual time of the first occurrence is part of the report, not of what makes two
+    // events equal.
+    live_.note({0, {}, event, loaded_[core], core,
+                fmt::format("{} (first at {:.6f} s virtual time)", detail, static_cast<double>(time_ps) / 1e12)},
+               detail);
 }
 
 void BootSession::reportHlAppEnd(const std::string& component, bool killed, const std::string& status) {
-    device_.errors().record({0, {}, killed ? ErrorEvent::AppCrash : ErrorEvent::AppExit, component, "a7", status});
+    live_.note({0, {}, killed ? ErrorEvent::AppCrash : ErrorEvent::AppExit, component, "a7", status}, status);
 }
 
 void BootSession::finish() {
-    for (const auto& [key, n] : noted_) {
-        const auto& [event, core, detail] = key;
-        ErrorReport r{0, {}, event, loaded_[core], core,
-                      fmt::format("{} (first at {:.6f} s virtual time)", detail, static_cast<double>(n.first_ps) / 1e12)};
-        r.count = n.count;
-        device_.errors().record(std::move(r));
-    }
-    noted_.clear();
+    live_.flush();
 }
 
 }  // namespace mt3620::pluton

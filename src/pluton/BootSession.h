@@ -2,8 +2,9 @@
 // Secure boot for `mt3620-emu run` and the embedding API: opens the device, verifies every
 // image package before it is loaded, measures every image into the Pluton boot chain, and
 // boots what `device install` put on the device when no image is given (docs/security.md).
-// While the machine runs it collects what the device's OS reports (watchdog resets, firewall
-// denials, app crashes and exits) and records them as error reports when the run ends.
+// While the machine runs it records what the device's OS reports (watchdog resets, firewall
+// denials, app crashes and exits) as error reports, written as they happen by a thread of its
+// own (LiveErrorReports.h), so that they survive a run killed with SIGKILL.
 #include <spdlog/spdlog.h>
 
 #include <cstdint>
@@ -12,11 +13,11 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "pluton/Device.h"
+#include "pluton/LiveErrorReports.h"
 
 namespace mt3620::pluton {
 
@@ -27,7 +28,7 @@ public:
     /// A session is needed when a device is named or an image is a package.
     static bool wanted(const std::string& device_dir, const std::vector<std::string>& image_paths);
     BootSession(const DeviceOptions& options, std::shared_ptr<spdlog::logger> log);
-    /// Records the events still pending (finish()) and removes the unpacked A7 app.
+    /// Writes the events still pending (finish()) and removes the unpacked A7 app.
     ~BootSession();
     BootSession(const BootSession&) = delete;
     BootSession& operator=(const BootSession&) = delete;
@@ -62,16 +63,15 @@ public:
     /// refused ones are logged and reported (VerificationFailure) and left out.
     InstalledApps installedApps();
 
-    /// Notes an event of the running machine (a watchdog reset, a firewall denial) at virtual
-    /// time `time_ps`; equal events (same kind, core and detail) become one report with a count.
+    /// Notes an event of the running machine on an M4 core (a watchdog reset, a firewall
+    /// denial, a crash: the first line of the fault report) at virtual time `time_ps`, for the
+    /// app loaded there; equal events (same kind, core and detail) become one report with a
+    /// count. Cheap: the report is written by the session's writer thread.
     void noteEvent(ErrorEvent event, const std::string& core, const std::string& detail, std::uint64_t time_ps);
-    /// Records an AppCrash error report for the app loaded on `core` (the first line of the
-    /// fault report is the detail).
-    void reportCrash(const std::string& core, const std::string& fault_report);
-    /// Records how the A7 app ended: AppExit (exited with a code) or AppCrash (killed by a
+    /// Notes how the A7 app ended: AppExit (exited with a code) or AppCrash (killed by a
     /// signal); `status` is the OS's status line ("exited with code 3", "terminated by ...").
     void reportHlAppEnd(const std::string& component, bool killed, const std::string& status);
-    /// Writes the noted events as error reports (once; the destructor calls it too).
+    /// Returns when every event noted so far is written (the destructor calls it too).
     void finish();
 
     Device& device() { return device_; }
@@ -83,11 +83,7 @@ private:
     Device device_;
     std::map<std::string, std::string> loaded_;  // core -> what was loaded there
     std::shared_ptr<spdlog::logger> log_;
-    struct Noted {
-        std::uint64_t count = 0;
-        std::uint64_t first_ps = 0;
-    };
-    std::map<std::tuple<ErrorEvent, std::string, std::string>, Noted> noted_;  // (event, core, detail)
+    LiveErrorReports live_;  // after device_: written out before the device closes
     std::vector<std::filesystem::path> unpacked_;
 };
 

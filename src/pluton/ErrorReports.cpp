@@ -71,11 +71,26 @@ std::uint64_t ErrorReports::record(ErrorReport r) const noexcept {
             f.add("detail", detail);
             f.add("count", std::to_string(r.count));
             std::string text = f.text();
-            if (createFileAtomic(dir_ / fmt::format("{:06}.state", next), asBytes(text))) return next;
+            if (createFileAtomic(fileOf(next), asBytes(text))) return next;
         }
     } catch (...) {
     }
     return 0;
+}
+
+fs::path ErrorReports::fileOf(std::uint64_t sequence) const {
+    return dir_ / fmt::format("{:06}.state", sequence);
+}
+
+bool ErrorReports::updateCount(std::uint64_t sequence, std::uint64_t count) const noexcept {
+    try {
+        StateFile f = StateFile::read(fileOf(sequence), kKind, kVersion);
+        f.set("count", std::to_string(count));
+        f.write(fileOf(sequence));
+        return true;
+    } catch (...) {
+        return false;
+    }
 }
 
 std::vector<ErrorReport> ErrorReports::list() const {

@@ -2,8 +2,10 @@
 // Error reports in the device state (docs/security.md, "Error reporting"), the emulator's
 // counterpart of the reports a real device uploads and `azsphere device error-report` shows.
 // Any part of the emulator records one through ErrorReports::record(); each report is its own
-// state file errors/NNNNNN.state, created atomically and never overwritten, so concurrent
-// recorders and a SIGKILL at any moment leave a readable list.
+// state file errors/NNNNNN.state, created atomically (a new name is never taken twice), so
+// concurrent recorders and a SIGKILL at any moment leave a readable list. Only its count changes
+// later (updateCount(): a whole new file renamed over it, never an edit in place), for events
+// that repeat while a machine runs (LiveErrorReports.h).
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -37,10 +39,15 @@ public:
     /// Records a report; returns its sequence number. Never throws: a failure to record is
     /// returned as 0 (the caller's own error message still reaches the user).
     std::uint64_t record(ErrorReport report) const noexcept;
+    /// Sets the count of report `sequence` (atomically, like every state file); false when the
+    /// report is missing or unreadable, or the write failed. Never throws.
+    bool updateCount(std::uint64_t sequence, std::uint64_t count) const noexcept;
     /// All reports, oldest first. A corrupt report file throws StateError naming it.
     std::vector<ErrorReport> list() const;
 
 private:
+    std::filesystem::path fileOf(std::uint64_t sequence) const;
+
     std::filesystem::path dir_;
 };
 
