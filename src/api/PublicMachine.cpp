@@ -31,10 +31,23 @@
 #include "periph/AdcController.h"
 #include "periph/MtkUart.h"
 #include "periph/PwmController.h"
+#include "pluton/Device.h"
 
 namespace mt3620emu {
 
 namespace {
+
+/// Each device draws its own reproducible random stream from the Pluton RNG (pluton/Rng.h):
+/// the seed material is its device ID. A device directory without an identity keeps the
+/// machine's default stream (logged).
+void reseedForDevice(mt3620::Machine& m, const std::string& device_dir) {
+    try {
+        auto key = mt3620::pluton::loadDeviceIdentity(device_dir);
+        m.rng().reseed(mt3620::pluton::Pluton::deviceIdFor(key.publicKey()));
+    } catch (const std::exception& e) {
+        m.log().warn("pluton", "RNG: {}: keeping the default seed", e.what());
+    }
+}
 mt3620::CoreId toCore(Core c) { return c == Core::M4_0 ? mt3620::CoreId::M4_0 : mt3620::CoreId::M4_1; }
 
 StopReason toStop(mt3620::Machine::StopReason r) {
@@ -281,6 +294,8 @@ void Machine::loadHlApp(const std::string& app_dir_or_elf, const HlAppOptions& o
         devices.storage_dir = options.storage_dir;
         devices.device_dir = options.device_dir;
         mt3620::Machine& m = impl_->machine;
+        // Each device draws its own reproducible random stream (pluton/Rng.h).
+        if (!devices.device_dir.empty()) reseedForDevice(m, devices.device_dir);
         if (devices.applibs.empty())
             m.log().warn("a7", "libapplibs.so.0 not found (give --applibs): apps that use applibs cannot start");
         if (!pkg.manifest_path.empty()) m.claimForHlApp(pkg.manifest);  // refused if an RTApp holds a peripheral

@@ -199,7 +199,7 @@ std::vector<Core*> Machine::cores() {
 
 os::HlProcess& Machine::loadHlApp(const os::HlAppSpec& spec) {
     if (a7_) throw std::logic_error("an app is already loaded on the A7");
-    auto process = std::make_unique<os::HlProcess>(scheduler_, log_, a7_output_);
+    auto process = std::make_unique<os::HlProcess>(scheduler_, log_, a7_output_, rng_);
     process->load(spec);
     a7_ = std::move(process);
     return *a7_;

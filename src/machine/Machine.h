@@ -25,6 +25,7 @@
 #include "machine/SerialCapture.h"
 #include "periph/Mailbox.h"
 #include "periph/PinBank.h"
+#include "pluton/Rng.h"
 
 namespace mt3620 {
 
@@ -219,6 +220,8 @@ public:
     SerialCapture& a7Capture() { return a7_capture_; }
     /// The A7 app's output stream (connect terminals and files before or after loading).
     ByteOutput& a7Output() { return a7_output_; }
+    /// The Pluton RNG the OS hands to high-level apps (pluton/Rng.h); reseed it per device.
+    pluton::Rng& rng() { return rng_; }
 
     /// The M4 subsystem of core M4_0 or M4_1.
     M4Subsystem& m4(CoreId core);
@@ -250,6 +253,7 @@ private:
     std::array<std::unique_ptr<M4Subsystem>, 2> m4_;
     SerialCapture a7_capture_;
     ByteOutput a7_output_;              // feeds a7_capture_ and the caller's sinks
+    pluton::Rng rng_;
     std::unique_ptr<os::HlProcess> a7_;  // after its output: destroyed first
     std::array<std::unique_ptr<Mailbox>, 2> a7_mailbox_;
     std::unique_ptr<Mailbox> m4_mailbox_;

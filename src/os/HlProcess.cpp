@@ -10,6 +10,7 @@
 #include "os/LinuxElfLoader.h"
 #include "os/StreamFiles.h"
 #include "os/Syscalls.h"
+#include "pluton/Rng.h"
 
 namespace mt3620::os {
 
@@ -24,8 +25,8 @@ std::string signalName(int signal) {
     return "signal " + std::to_string(signal);
 }
 
-HlProcess::HlProcess(Scheduler& scheduler, Log& log, ByteOutput& output)
-    : scheduler_(scheduler), log_(log), output_(output), core_(scheduler, log), mem_(core_.engine()),
+HlProcess::HlProcess(Scheduler& scheduler, Log& log, ByteOutput& output, pluton::Rng& rng)
+    : scheduler_(scheduler), log_(log), output_(output), rng_(rng), core_(scheduler, log), mem_(core_.engine()),
       syscalls_(std::make_unique<Syscalls>(*this)) {
     core_.on_syscall = [this] { syscalls_->handle(); };
     mem_.on_denied = [this](int type, std::uint32_t address) { core_.recordBadAccess(type, address); };
@@ -64,10 +65,7 @@ void HlProcess::load(const HlAppSpec& spec) {
     req.argv.push_back(guest_path_);
     req.argv.insert(req.argv.end(), spec.args.begin(), spec.args.end());
     req.envp = spec.env;
-    for (int k = 0; k < 2; ++k) {
-        std::uint64_t r = syscalls_->nextRandom();
-        std::memcpy(req.random + 8 * k, &r, 8);
-    }
+    rng_.fill({req.random, sizeof req.random});  // AT_RANDOM: 16 bytes from the Pluton RNG
     LoadedProgram prog = loadLinuxProgram(mem_, fs_, elf, req);
     syscalls_->setBrk(prog.brk);
 

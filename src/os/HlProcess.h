@@ -16,6 +16,10 @@
 #include "os/GuestMemory.h"
 #include "periph/Signals.h"
 
+namespace mt3620::pluton {
+class Rng;
+}
+
 namespace mt3620::os {
 
 class Syscalls;
@@ -33,7 +37,8 @@ struct HlAppSpec {
 class HlProcess {
 public:
     /// `output` receives everything the app writes to stdout and stderr (fd 1 and 2), in order.
-    HlProcess(Scheduler& scheduler, Log& log, ByteOutput& output);
+    /// `rng` is the Pluton RNG the OS hands out (getrandom, AT_RANDOM); it must outlive the process.
+    HlProcess(Scheduler& scheduler, Log& log, ByteOutput& output, pluton::Rng& rng);
     ~HlProcess();
     HlProcess(const HlProcess&) = delete;
     HlProcess& operator=(const HlProcess&) = delete;
@@ -74,6 +79,7 @@ private:
     Scheduler& scheduler_;
     Log& log_;
     ByteOutput& output_;
+    pluton::Rng& rng_;
     CortexA7 core_;
     GuestMemory mem_;
     GuestFs fs_;

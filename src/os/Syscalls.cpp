@@ -7,6 +7,7 @@
 #include "os/GuestClock.h"
 #include "os/HlProcess.h"
 #include "os/SyscallNames.h"
+#include "pluton/Rng.h"
 
 namespace mt3620::os {
 
@@ -45,15 +46,6 @@ Syscalls::Syscalls(HlProcess& process)
 
 void Syscalls::ioReady() {
     if (threads_.ioReady() && p_.core_.state() == CoreState::Sleeping) p_.core_.wake();
-}
-
-std::uint64_t Syscalls::nextRandom() {
-    // xorshift64*: deterministic, good enough for AT_RANDOM and getrandom until the
-    // Pluton RNG is modelled.
-    random_state_ ^= random_state_ >> 12;
-    random_state_ ^= random_state_ << 25;
-    random_state_ ^= random_state_ >> 27;
-    return random_state_ * 0x2545f4914f6cdd1dull;
 }
 
 Picos Syscalls::cpuTime() const { return p_.core_.instructions() * CortexA7::kPicosPerInstruction; }
@@ -229,10 +221,7 @@ std::int64_t Syscalls::sysUname(std::uint32_t buf) {
 std::int64_t Syscalls::sysGetrandom(std::uint32_t buf, std::uint32_t len) {
     len = std::min<std::uint32_t>(len, 33554431);
     std::vector<std::uint8_t> bytes(len);
-    for (std::uint32_t k = 0; k < len; k += 8) {
-        std::uint64_t r = nextRandom();
-        std::memcpy(bytes.data() + k, &r, std::min<std::uint32_t>(8, len - k));
-    }
+    p_.rng_.fill(bytes);  // the Pluton RNG (pluton/Rng.h): reproducible per device
     return p_.mem_.write(buf, bytes.data(), len) ? static_cast<std::int64_t>(len) : -EFAULT;
 }
 

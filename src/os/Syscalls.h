@@ -41,7 +41,6 @@ public:
     /// A file's readiness changed: threads waiting for it run their call again.
     void ioReady();
     /// Deterministic seed of getrandom / AT_RANDOM.
-    std::uint64_t nextRandom();
 
     static constexpr std::int64_t kBlocked = INT64_MIN;  // the call sleeps; r0 is not written
     static constexpr std::int64_t kNoReturn = INT64_MIN + 1;  // the process ended
@@ -209,7 +208,6 @@ private:
     std::uint64_t sigmask_ = 0;
     std::uint64_t sigpending_ = 0;           // sent, not yet acted on (blocked, or until the syscall returns)
     std::array<std::string, 65> sigwhy_{};   // who sent each pending signal, for the report
-    std::uint64_t random_state_ = 0x243f6a8885a308d3ull;  // fixed: runs are reproducible
     std::uint64_t anon_ids_ = 0;
     std::set<std::uint32_t> reported_unknown_;
     HlThreads threads_;  // after waiting_io_ and wait_deadline_, which it refers to

@@ -1,6 +1,7 @@
 // High-level (A7) apps: plain musl programs built by the project (tests/hl-programs) run under
 // `mt3620-emu run --a7` and under qemu-arm; their output and exit codes must match
 // (docs/hl-apps.md). Lines marked "(timing)" depend on host speed under qemu and are dropped.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -130,6 +131,25 @@ TEST(HlApps, CrashIsReportedWithSignalAddressAndPc) {
     EXPECT_NE(r.err.find("write to address 0x00000010"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("in /mnt/apps/crash-segv/crash-segv"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("App state: crashed"), std::string::npos) << r.err;
+}
+
+TEST(HlApps, RandomBytesComeFromThePlutonRngPerDevice) {
+    REQUIRE_HL_PROGRAMS();
+    const std::string root = e2e::tmpPath("hl-random");
+    std::filesystem::remove_all(root);
+    ::setenv("XDG_DATA_HOME", (root + "/home").c_str(), 1);
+    auto run = [&](const std::string& device) {
+        auto r = e2e::runEmu("run --log-level error" + device + " --a7 " + hl("random-bytes"));
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_THAT(r.out, ::testing::MatchesRegex("getrandom [0-9a-f]{32}\nAT_RANDOM [0-9a-f]{32}\n"));
+        return r.out;
+    };
+    const std::string none = run(""), a = run(" --device " + root + "/a --device-seed a");
+    EXPECT_EQ(run(""), none);                                             // reproducible
+    EXPECT_EQ(run(" --device " + root + "/a"), a);                        // the same device again
+    EXPECT_NE(a, none);                                                   // each device its own stream
+    EXPECT_NE(run(" --device " + root + "/b --device-seed b"), a);
+    EXPECT_NE(none.substr(10, 32), none.substr(none.find("AT_RANDOM") + 10, 32));  // two draws differ
 }
 
 TEST(HlApps, SleepsTakeVirtualTimeDeterministically) {

@@ -48,7 +48,7 @@ struct Rig {
         MachineConfig cfg;
         cfg.logger = std::make_shared<spdlog::logger>("null");
         machine = std::make_unique<Machine>(cfg);
-        process = std::make_unique<HlProcess>(machine->scheduler(), machine->log(), output);
+        process = std::make_unique<HlProcess>(machine->scheduler(), machine->log(), output, machine->rng());
         EXPECT_TRUE(process->memory().mapFixed(kArgs, 0x1000, kProtRead | kProtWrite, "args"));
         manifest = AppManifest::parse("app_manifest.json", manifest_text);
         installAppDevices(*process, machine->shared(), manifest, AppDeviceOptions{{}, std::move(storage)});
