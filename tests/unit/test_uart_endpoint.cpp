@@ -436,6 +436,12 @@ TEST_F(UartEndpointTest, PtyReplacesAStaleLinkButNoOtherFile) {
 
 TEST_F(UartEndpointTest, PtyThatCannotBeAllocatedIsABoardError) {
     // Out of file descriptors: posix_openpt fails as it would on a host without ptys to give.
+#ifdef __SANITIZE_ADDRESS__
+    // The sanitizer build (-DMT3620_SANITIZE=ON, ASan with UBSan) cannot run this: UBSan's vptr
+    // check opens a pipe to probe the object it checks, and with no descriptor left it reports
+    // valid objects (the YAML nodes, PtyLink) as having an invalid vptr and aborts.
+    GTEST_SKIP() << "needs free file descriptors for the UBSan runtime";
+#endif
     rlimit saved{};
     ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
     rlimit low = saved;
