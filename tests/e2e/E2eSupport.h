@@ -4,12 +4,20 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
 
 #include "common/VirtualTime.h"
+
+/// Skips the test when libapplibs and the HL samples were not built (the musl cross compiler is
+/// missing); they are built together, so one library stands for all.
+#define REQUIRE_HL_APPS()                                                                        \
+    if (!std::filesystem::exists(std::string(HL_APPS_DIR) + "/lib/libapplibs.so.0"))           \
+    GTEST_SKIP() << "libapplibs and the HL samples are not built: arm-linux-musleabihf-gcc or " \
+                    "musl:armhf missing (run scripts/setup.sh)"
 
 namespace e2e {
 

@@ -23,11 +23,6 @@ const std::string kSamples = std::string(SOURCE_DIR) + "/firmware-samples/";
 std::string hlApp(const std::string& name) { return std::string(HL_APPS_DIR) + "/apps/" + name; }
 std::string hlProgram(const std::string& name) { return std::string(HL_DIR) + "/" + name; }
 
-#define REQUIRE_HL_APPS()                                                           \
-    if (!fs::exists(std::string(HL_APPS_DIR) + "/lib/libapplibs.so.0"))           \
-    GTEST_SKIP() << "libapplibs and the HL samples are not built (arm-linux-musleabihf-gcc or " \
-                    "musl:armhf missing: run scripts/setup.sh)"
-
 /// The build's data directory: the developer key that signed the sample packages.
 void useBuildDataHome() { ::setenv("XDG_DATA_HOME", (kPackages + "/home").c_str(), 1); }
 

@@ -26,11 +26,6 @@ namespace {
 std::string appDir(const std::string& name) { return std::string(HL_APPS_DIR) + "/apps/" + name; }
 std::string applibs() { return std::string(HL_APPS_DIR) + "/lib/libapplibs.so.0"; }
 
-#define REQUIRE_HL_APPS()                                                                        \
-    if (!std::filesystem::exists(applibs()))                                                     \
-    GTEST_SKIP() << "libapplibs and the HL samples are not built: arm-linux-musleabihf-gcc or " \
-                    "musl:armhf missing (run scripts/setup.sh)"
-
 /// The machine with the built-in RDB board and the app directory `name` on the A7.
 struct HlRun {
     explicit HlRun(const std::string& name, const std::string& storage = {}, std::vector<std::string> args = {}) {

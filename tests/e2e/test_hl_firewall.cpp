@@ -16,11 +16,6 @@ namespace {
 std::string hlApp(const std::string& name) { return std::string(HL_APPS_DIR) + "/apps/" + name; }
 const std::string kBlinkManifest = std::string(SOURCE_DIR) + "/firmware-samples/firewall-violation/blink_manifest.json";
 
-#define REQUIRE_HL_APPS()                                                                         \
-    if (!std::filesystem::exists(std::string(HL_APPS_DIR) + "/lib/libapplibs.so.0"))             \
-    GTEST_SKIP() << "libapplibs and the HL samples are not built: arm-linux-musleabihf-gcc or " \
-                    "musl:armhf missing (run scripts/setup.sh)"
-
 std::string errorOf(const std::function<void()>& f) {
     try {
         f();

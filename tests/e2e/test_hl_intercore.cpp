@@ -26,11 +26,6 @@ const std::string kRtManifest = std::string(SOURCE_DIR) + "/firmware-samples/int
 const std::string kRtId = "005180bc-402f-4cb3-a662-72937dbcde47";
 const std::string kHlId = "7c0b4d2e-9a61-4f3c-b8d5-2e6f1a9c4b70";
 
-#define REQUIRE_HL_APPS()                                                                        \
-    if (!std::filesystem::exists(applibs()))                                                     \
-    GTEST_SKIP() << "libapplibs and the HL samples are not built: arm-linux-musleabihf-gcc or " \
-                    "musl:armhf missing (run scripts/setup.sh)"
-
 /// A manifest file in the test's temporary directory.
 std::string writeManifest(const std::string& name, const std::string& type, const std::string& id,
                           const std::string& allowed) {

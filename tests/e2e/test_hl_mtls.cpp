@@ -21,11 +21,6 @@ using mt3620::testing::TlsTestServer;
 
 namespace {
 
-#define REQUIRE_HL_APPS()                                                   \
-    if (!fs::exists(std::string(HL_APPS_DIR) + "/lib/libwolfssl.so.0"))    \
-    GTEST_SKIP() << "libwolfssl and the HL samples are not built (arm-linux-musleabihf-gcc or " \
-                    "musl:armhf missing: run scripts/setup.sh)"
-
 const std::string kApp = std::string(HL_APPS_DIR) + "/apps/hl-mtls";
 
 /// A device made from `seed` in a fresh installation (its own CA); its directory.

@@ -27,11 +27,6 @@ using ::testing::HasSubstr;
 std::string appDir() { return std::string(HL_APPS_DIR) + "/apps/hl-tcp-client"; }
 std::string applibs() { return std::string(HL_APPS_DIR) + "/lib/libapplibs.so.0"; }
 
-#define REQUIRE_HL_APPS()                                                                        \
-    if (!std::filesystem::exists(applibs()))                                                     \
-    GTEST_SKIP() << "libapplibs and the HL samples are not built: arm-linux-musleabihf-gcc or " \
-                    "musl:armhf missing (run scripts/setup.sh)"
-
 /// A socket bound to 127.0.0.1 on a free port (`port`), listening if asked.
 int loopbackSocket(bool listening, std::uint16_t& port, int type = SOCK_STREAM) {
     const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);

@@ -24,11 +24,6 @@ namespace {
 std::string app() { return std::string(HL_APPS_DIR) + "/apps/hl-spi-accel"; }
 std::string applibs() { return std::string(HL_APPS_DIR) + "/lib/libapplibs.so.0"; }
 
-#define REQUIRE_HL_APPS()                                                                        \
-    if (!fs::exists(applibs()))                                                                  \
-    GTEST_SKIP() << "libapplibs and the HL samples are not built: arm-linux-musleabihf-gcc or " \
-                    "musl:armhf missing (run scripts/setup.sh)"
-
 std::size_t count(const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (std::size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += what.size()) ++n;
