@@ -258,6 +258,7 @@ void Machine::restartCore(CoreId core_id, const std::string& reason) {
     if (!m.image) return;
     log_.warn(coreName(core_id), "core reset ({}): restarting {}", reason, m.image->name);
     loadImage(m);
+    if (m.on_restart) m.on_restart();
 }
 
 void Machine::raise(MachineEvent::Kind kind, CoreId core, std::string detail) {

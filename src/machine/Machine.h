@@ -140,6 +140,10 @@ struct M4Subsystem {
     std::unique_ptr<Eint> eint;  // EINT0-23 as this core's IRQ_CFG configures them
     std::unique_ptr<M4Dma> dma;  // this core's M4 DMA (reference 4.11)
     std::string restart_reason;  // set when the core must restart (watchdog, SYSRESETREQ)
+    /// Runs after the core restarted its app (restartCore: watchdog, software reset, debugger,
+    /// API), between core runs: the emulated OS sets up again what an app reads when it starts
+    /// (the intercore buffers, IntercoreLink). One per core.
+    std::function<void()> on_restart;
     SerialCapture debug_uart_capture;
     std::optional<RtAppImage> image;
     // A7 RAM as this core sees it: all of it (no manifest, or --firewall off) or only the

@@ -40,7 +40,9 @@ IntercoreLink::IntercoreLink(Machine& machine, CoreId core, const AppManifest& h
 IntercoreLink::~IntercoreLink() {
     Mailbox::End& a7 = machine_.a7Mailbox(core_).a7End();
     a7.on_software_interrupt = nullptr;
-    if (connected_) machine_.closeA7Window(core_, config_.a7_address, windowSize());
+    if (!connected_) return;
+    machine_.m4(core_).on_restart = nullptr;
+    machine_.closeA7Window(core_, config_.a7_address, windowSize());
 }
 
 std::uint32_t IntercoreLink::windowSize() const { return (2 * config_.buffer_size + 4095u) & ~4095u; }
@@ -78,20 +80,38 @@ void IntercoreLink::connect() {
     if (a7.pushCount() + 3 > Mailbox::kFifoDepth)
         throw IntercoreError(fmt::format("intercore: the {} mailbox FIFO is full; the RTApp is not reading it",
                                          coreName(core_)));
-    // The A7 clears both buffers (header and data) before posting them (reference §6.2).
-    std::memset(machine_.a7Ram().at(config_.a7_address), 0, 2 * config_.buffer_size);
     if (!connected_) machine_.openA7Window(core_, config_.a7_address, windowSize());
-    const std::uint32_t log2 = static_cast<std::uint32_t>(std::countr_zero(config_.buffer_size));
     a7.on_software_interrupt = [this](std::uint32_t bits) {
         if ((bits & kSwSent) && on_rt_sent) on_rt_sent();
         if ((bits & kSwReceived) && on_rt_received) on_rt_received();
     };
+    postBuffers();
+    connected_ = true;
+    machine_.m4(core_).on_restart = [this] { rtAppRestarted(); };
+    machine_.log().info("a7", "intercore: '{}' connected to '{}' on {} (buffers {:#010x} and {:#010x}, {} bytes)",
+                        hl_.name, rt_.name, coreName(core_), outboundAddress(), inboundAddress(), config_.buffer_size);
+}
+
+void IntercoreLink::postBuffers() {
+    // The A7 clears both buffers (header and data) before posting them (reference §6.2).
+    std::memset(machine_.a7Ram().at(config_.a7_address), 0, 2 * config_.buffer_size);
+    const std::uint32_t log2 = static_cast<std::uint32_t>(std::countr_zero(config_.buffer_size));
+    Mailbox::End& a7 = machine_.a7Mailbox(core_).a7End();
     a7.push(kCmdOutbound, outboundAddress() | log2);
     a7.push(kCmdInbound, inboundAddress() | log2);
     a7.push(kCmdStart, 0);
-    connected_ = true;
-    machine_.log().info("a7", "intercore: '{}' connected to '{}' on {} (buffers {:#010x} and {:#010x}, {} bytes)",
-                        hl_.name, rt_.name, coreName(core_), outboundAddress(), inboundAddress(), config_.buffer_size);
+}
+
+void IntercoreLink::rtAppRestarted() {
+    // The restarted RTApp reads the descriptors from its mailbox again, as when it first
+    // started. What the reset left in the mailbox (entries, statuses) belongs to the old run, and
+    // messages still in the rings are lost, as the app's state is. Not public: chosen, logged,
+    // documented (docs/intercore.md).
+    machine_.a7Mailbox(core_).resetAll();
+    postBuffers();
+    machine_.log().info("a7", "intercore: '{}' on {} restarted: buffers cleared and posted again", rt_.name,
+                        coreName(core_));
+    if (on_rt_received) on_rt_received();  // empty rings: a blocked sender may go on
 }
 
 bool IntercoreLink::hasMessage() const {

@@ -15,6 +15,10 @@
 //      into the ring; each side writes only its own buffer's header. Software interrupts
 //      signal: A7 -> RT 0x2 "sent", 0x1 "received"; RT -> A7 0x1 "sent", 0x2 "received".
 //
+// When the RTApp restarts while connected (watchdog, software reset, Machine::restartCore), it
+// waits for the descriptors again: the link resets the core's A7 mailbox, clears both buffers
+// and posts the three commands again (docs/intercore.md, "RTApp restarts").
+//
 // send()/receive() are what the HL app's socket does. Call connect(), send() and receive()
 // between machine runs (not from inside a core's run): connect() changes the M4's memory map.
 #include <algorithm>
@@ -88,7 +92,8 @@ public:
 
     /// Called (inside the M4's run) when the RTApp signals that it sent a message.
     std::function<void()> on_rt_sent;
-    /// Called (inside the M4's run) when the RTApp signals that it read a message (room freed).
+    /// Called (inside the M4's run) when the RTApp signals that it read a message (room freed),
+    /// and (between runs) when the buffers were set up again after the RTApp restarted.
     std::function<void()> on_rt_received;
     /// Messages dropped because they named another app or were malformed (logged).
     unsigned dropped() const { return dropped_; }
@@ -103,6 +108,9 @@ private:
     void copyIn(std::uint32_t ring_base, std::uint32_t pos, const std::uint8_t* src, std::uint32_t n);
     void copyOut(std::uint32_t ring_base, std::uint32_t pos, std::uint8_t* dst, std::uint32_t n) const;
     std::uint32_t windowSize() const;
+    /// Clears both buffers and posts the three set-up commands.
+    void postBuffers();
+    void rtAppRestarted();
 
     Machine& machine_;
     CoreId core_;

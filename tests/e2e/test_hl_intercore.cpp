@@ -81,6 +81,31 @@ TEST(HlIntercore, ThousandMessagesEachWayThroughApplicationConnect) {
     EXPECT_THAT(r.m4, HasSubstr("intercore-echo: 1000 messages echoed"));
 }
 
+TEST(HlIntercore, MessagesFlowAgainAfterTheRtAppIsResetByItsWatchdog) {
+    REQUIRE_HL_APPS();
+    mt3620emu::Options o;
+    o.log_level = "off";
+    mt3620emu::Machine m(o);
+    m.loadRtApp(Core::M4_0, e2e::firmware("intercore-echo"), kRtManifest);
+    mt3620emu::Machine::HlAppOptions h;
+    h.args = {"40", "1", "20"};  // 40 messages, one at a time, every 20 ms
+    h.applibs = applibs();
+    m.loadHlApp(appDir("hl-intercore"), h);
+    ASSERT_TRUE(m.runUntilSerial("a7", "reply 0009", mt3620emu::seconds(5))) << m.serialOutput("a7");
+    // The RTApp's watchdog (reference 4.9) in reset mode with a 125 ms timeout, behind its back:
+    // intercore-echo never kicks it, so the watchdog resets the core while the HL app stays
+    // connected; the restarted RTApp waits for the buffer descriptors again.
+    m.writeWord(Core::M4_0, 0x2102'0034, (3u << 5) | 0x08u);  // WDT_LENGTH: 4 ticks of 1/32 s
+    m.writeWord(Core::M4_0, 0x2102'0030, 0x2200u | 1u);       // WDT_MODE: enabled, reset mode
+    ASSERT_TRUE(m.runUntilSerial("m4-0", "waiting for the HL app[^]*waiting for the HL app", mt3620emu::seconds(1)))
+        << m.serialOutput("m4-0");
+    m.writeWord(Core::M4_0, 0x2102'0030, 0x2200u);  // off: the restarted app is left alone
+    m.runUntil([&] { return m.hlAppExitStatus().has_value(); }, mt3620emu::seconds(10));
+    EXPECT_EQ(m.hlAppExitStatus(), 0) << m.serialOutput("a7");
+    const std::string head = "hl-intercore: 40 messages to " + kRtId + ", 1 at a time, every 20 ms\n";
+    EXPECT_EQ(m.serialOutput("a7"), head + expectedReplies(40) + "hl-intercore: 40 sent, 40 replies, 0 wrong\n");
+}
+
 TEST(HlIntercore, TheExchangeIsIdenticalOnEveryRun) {
     REQUIRE_HL_APPS();
     const PairRun a = runPair(appDir("hl-intercore"), {"1000", "4", "1"}, kRtManifest);

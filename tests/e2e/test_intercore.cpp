@@ -12,6 +12,7 @@
 #include "machine/Machine.h"
 #include "machine/RtAppLoader.h"
 #include "os/IntercoreLink.h"
+#include "periph/Watchdog.h"
 
 namespace mt3620 {
 namespace {
@@ -122,6 +123,43 @@ TEST(IntercoreTest, RtAppWithManifestReachesOnlyTheOpenedBuffers) {
     EXPECT_EQ(machine.m4(CoreId::M4_0).core.state(), CoreState::Halted);
     EXPECT_THAT(machine.m4(CoreId::M4_0).core.faultReport(),
                 HasSubstr("firewall denied read of 0x80201000 (A7 RAM outside the intercore buffers"));
+}
+
+TEST(IntercoreTest, MessagesFlowAgainAfterTheRtAppIsResetByItsWatchdog) {
+    Machine machine(quiet());
+    const AppManifest rt = AppManifest::load(kRtDir + "/app_manifest.json");
+    machine.loadRtApp(CoreId::M4_0, RtAppImage::load(e2e::firmware("intercore-echo")), rt);
+    machine.runFor(kPicosPerMilli);
+    IntercoreLink link(machine, CoreId::M4_0, hlApp(R"("005180bc-402f-4cb3-a662-72937dbcde47")"), rt);
+    link.connect();
+    // One message there and back, the HL app's way; "" when no reply came within 10 ms.
+    auto roundTrip = [&](const std::string& msg) {
+        if (!link.send(std::span(reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()))) return std::string();
+        for (int i = 0; i < 100; ++i) {
+            machine.runFor(100 * kPicosPerMicro);
+            if (auto reply = link.receive()) return std::string(reply->begin(), reply->end());
+        }
+        return std::string();
+    };
+    EXPECT_EQ(roundTrip("before"), "echo:before");
+    // The watchdog (reference 4.9), enabled in reset mode with a 125 ms timeout behind the app's
+    // back: intercore-echo never kicks it, so it resets the core, which starts again and waits
+    // for the buffer descriptors.
+    Watchdog& wdt = *machine.m4(CoreId::M4_0).watchdog;
+    wdt.write(0x34, 4, (3u << 5) | 0x08u);  // WDT_LENGTH: 4 ticks of 1/32 s
+    wdt.write(0x30, 4, 0x2200u | 1u);       // WDT_MODE: enable, reset mode
+    machine.runFor(200 * kPicosPerMilli);
+    wdt.write(0x30, 4, 0x2200u);  // off again: the restarted app must not be reset once more
+    const std::string uart = machine.m4(CoreId::M4_0).debug_uart_capture.text();
+    const std::string waiting = "intercore-echo: waiting for the HL app";
+    const std::string buffers = "intercore-echo: buffers 0x80100000 (out) 0x80101000 (in), 4032 bytes";
+    ASSERT_NE(uart.find(waiting, uart.find(waiting) + 1), std::string::npos) << "no restart:\n" << uart;
+    EXPECT_NE(uart.find(buffers, uart.find(buffers) + 1), std::string::npos) << "no set-up after the restart:\n" << uart;
+    for (int i = 0; i < 50; ++i) {
+        const std::string msg = fmt::format("after {:02} ", i) + std::string(i * 7, 'x');
+        ASSERT_EQ(roundTrip(msg), "echo:" + msg) << uart;
+    }
+    EXPECT_EQ(link.dropped(), 0u);
 }
 
 }  // namespace
