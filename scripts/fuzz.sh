@@ -8,7 +8,11 @@ seconds="${1:-60}"
 # Unicorn keeps small allocations after uc_close() (targets that build an engine, like fuzz_linux_elf).
 export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
 cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-fuzz >/dev/null
+if ! cmake --build build-fuzz > build-fuzz/build.log 2>&1; then
+    echo "fuzz: building the fuzz targets failed; see build-fuzz/build.log" >&2
+    grep -E "error|undefined reference" build-fuzz/build.log | head -20 >&2
+    exit 1
+fi
 # Seed corpora from the project's own good and bad inputs.
 mkdir -p build-fuzz/corpus/{elf,board,scenario,gdb,manifest,package,linux-elf}
 cp -f build/firmware/*.elf build-fuzz/corpus/elf/ 2>/dev/null || true
