@@ -114,6 +114,20 @@ TlsStatus handshakeThenRead(TlsSession& s, int fd) {
     return r;
 }
 
+/// A client with `st` against a server made with `o`: the client must not get through; what
+/// the server recorded of the connection.
+TlsTestServer::Session refusedSession(const TlsTestServer::Options& o, const TlsClientSettings& st) {
+    TlsTestServer server(o);
+    Connection c(server.port());
+    mt3620::os::TlsError error;
+    auto s = TlsSession::create(c.fd, st, error);
+    EXPECT_TRUE(s) << error.text;
+    if (s) EXPECT_NE(handshakeThenRead(*s, c.fd), TlsStatus::Ok);
+    EXPECT_TRUE(server.waitForSessions(1, 5000));
+    auto sessions = server.sessions();
+    return sessions.empty() ? TlsTestServer::Session{} : sessions.front();
+}
+
 }  // namespace
 
 TEST_F(TlsSessionTest, MutualTlsWithTheDeviceIdentity) {
@@ -136,16 +150,9 @@ TEST_F(TlsSessionTest, MutualTlsWithTheDeviceIdentity) {
 }
 
 TEST_F(TlsSessionTest, ServerRefusesAClientWithoutCertificate) {
-    TlsTestServer server(serverOptions());
-    Connection c(server.port());
     auto st = settings();
     st.device_identity = nullptr;
-    mt3620::os::TlsError error;
-    auto s = TlsSession::create(c.fd, st, error);
-    ASSERT_TRUE(s) << error.text;
-    EXPECT_NE(handshakeThenRead(*s, c.fd), TlsStatus::Ok);
-    ASSERT_TRUE(server.waitForSessions(1, 5000));
-    EXPECT_FALSE(server.sessions().at(0).handshake_ok);
+    EXPECT_FALSE(refusedSession(serverOptions(), st).handshake_ok);
 }
 
 TEST_F(TlsSessionTest, ServerRefusesAnotherInstallationsDevice) {
@@ -156,15 +163,9 @@ TEST_F(TlsSessionTest, ServerRefusesAnotherInstallationsDevice) {
     mt3620::pluton::Device::open({other_dir.string(), "other-device", false});
     auto st = settings();
     st.device_identity = mt3620::pluton::DeviceTlsIdentity::load(other_dir);
-    TlsTestServer server(o);
-    Connection c(server.port());
-    mt3620::os::TlsError error;
-    auto s = TlsSession::create(c.fd, st, error);
-    ASSERT_TRUE(s) << error.text;
-    EXPECT_NE(handshakeThenRead(*s, c.fd), TlsStatus::Ok);
-    ASSERT_TRUE(server.waitForSessions(1, 5000));
-    EXPECT_FALSE(server.sessions().at(0).handshake_ok);
-    EXPECT_NE(server.sessions().at(0).error.find("client certificate"), std::string::npos) << server.sessions().at(0).error;
+    const auto session = refusedSession(o, st);
+    EXPECT_FALSE(session.handshake_ok);
+    EXPECT_NE(session.error.find("client certificate"), std::string::npos) << session.error;
 }
 
 TEST_F(TlsSessionTest, UntrustedServerAndWrongNameFailWithWolfSslErrors) {
