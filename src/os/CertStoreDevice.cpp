@@ -35,12 +35,6 @@ std::variant<std::string, int> readBlob(GuestMemory& mem, std::uint32_t addr, st
     return blob;
 }
 
-std::uint32_t field(const std::uint8_t* s, int off) {
-    std::uint32_t v;
-    std::memcpy(&v, s + off, 4);
-    return v;
-}
-
 }  // namespace
 
 CertStoreFile::CertStoreFile(const std::string& device_dir)

@@ -50,12 +50,6 @@ private:
 
 namespace {
 
-std::uint32_t field(const std::uint8_t* s, int off) {
-    std::uint32_t v;
-    std::memcpy(&v, s + off, 4);
-    return v;
-}
-
 /// A guest buffer of PEM text (pointer and length), or nullopt if unreadable.
 std::optional<std::string> readBlob(GuestMemory& mem, std::uint32_t addr, std::uint32_t len) {
     constexpr std::uint32_t kMaxPem = 1u << 20;  // a CA bundle of a few hundred roots fits
